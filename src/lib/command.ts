@@ -1,0 +1,102 @@
+// The base of every command: shared flags (--json, --no-color), colour set-up, result rendering and the one place
+// where errors become a clean line on stderr with the exit code of DESIGN.md section 4, also under --json.
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+
+import {UserError} from './errors.js'
+import {ExitCode} from './output/exit-codes.js'
+import {type OutputFormat, toJson, toYaml} from './output/format.js'
+import {configureColor, type StatusKind, statusLine} from './output/terminal.js'
+
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>
+export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    'no-color': Flags.boolean({helpGroup: 'GLOBAL', summary: 'Print without colour (NO_COLOR=1 does the same).'}),
+  }
+
+  protected flags!: CommandFlags<T>
+  protected args!: CommandArgs<T>
+
+  override async init(): Promise<void> {
+    await super.init()
+    const ctor = this.ctor as typeof BaseCommand
+    const {flags, args} = await this.parse({
+      flags: ctor.flags,
+      baseFlags: ctor.baseFlags,
+      args: ctor.args,
+      enableJsonFlag: ctor.enableJsonFlag,
+      strict: ctor.strict,
+    })
+    this.flags = flags as CommandFlags<T>
+    this.args = args as CommandArgs<T>
+    configureColor({noColor: this.flags['no-color']})
+  }
+
+  /** The requested output format; --json wins over -o. */
+  protected outputFormat(): OutputFormat {
+    if (this.jsonEnabled()) return 'json'
+    const output = (this.flags as {output?: OutputFormat}).output
+    return output ?? 'table'
+  }
+
+  /**
+   * Prints a result on stdout: JSON or YAML when asked, otherwise the human rendering. Under --json oclif prints the
+   * value the command returns, so nothing is printed here.
+   */
+  protected print(result: unknown, human: () => string): void {
+    if (this.jsonEnabled()) return
+    const format = this.outputFormat()
+    if (format === 'json') this.log(toJson(result))
+    else if (format === 'yaml') this.log(toYaml(result))
+    else this.log(human())
+  }
+
+  /** A status line on stdout (a result sentence such as the final success line). */
+  protected result(kind: StatusKind, message: string): void {
+    if (!this.jsonEnabled()) this.log(statusLine('stdout', kind, message))
+  }
+
+  /** Progress, warnings and notes go to stderr, so stdout stays parseable. */
+  protected progress(kind: StatusKind, message: string): void {
+    process.stderr.write(statusLine('stderr', kind, message) + '\n')
+  }
+
+  protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
+    if (error instanceof Errors.ExitError) throw error
+    const {message, hint, exitCode} = describeError(error)
+    process.stderr.write(statusLine('stderr', 'failure', message) + '\n')
+    if (hint) process.stderr.write(`   ${hint}\n`)
+    if (process.env.DEBUG?.includes('dapr-mtls') && error.stack) process.stderr.write(error.stack + '\n')
+    if (this.jsonEnabled()) this.logJson({error: {message, hint, exitCode}})
+    process.exitCode = exitCode
+    // ExitError is silent in oclif's handler: the line above is the only thing the user sees.
+    return this.exit(exitCode)
+  }
+}
+
+interface DescribedError {
+  message: string
+  hint: string | undefined
+  exitCode: number
+}
+
+function describeError(error: Error & {oclif?: {exit?: number}; name?: string}): DescribedError {
+  if (error instanceof UserError) return {message: error.message, hint: error.hint, exitCode: error.exitCode}
+  if (error.name === 'ExitPromptError') return {message: 'cancelled', hint: undefined, exitCode: ExitCode.interrupted}
+  if (error.oclif?.exit !== undefined) {
+    // oclif's parse and validation errors: keep the first line, which names the flag and the problem.
+    const [first = error.message, ...rest] = error.message.split('\n').filter((line) => line.trim() !== '')
+    const hint = rest.find((line) => !line.includes('See more help')) ?? 'See more help with --help'
+    return {message: first.trim(), hint: hint.trim(), exitCode: error.oclif.exit}
+  }
+  return {
+    message: `unexpected error: ${error.message}`,
+    hint: 'Run again with DEBUG=dapr-mtls for details.',
+    exitCode: ExitCode.failure,
+  }
+}

@@ -1,0 +1,34 @@
+// Tables in the official CLI's layout: no borders, no header rule, left aligned, two spaces between columns.
+import Table from 'cli-table3'
+
+export function renderTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const table = new Table({
+    head: [...head],
+    chars: {
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '  ',
+    },
+    // cli-table3 colours headers red and borders grey by default, even on a pipe.
+    style: {head: [], border: [], 'padding-left': 0, 'padding-right': 0},
+    wordWrap: false,
+  })
+  table.push(...rows.map((row) => [...row]))
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+}

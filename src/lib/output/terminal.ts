@@ -1,0 +1,55 @@
+// Terminal capabilities and styling: whether a stream gets colour and icons, and the official CLI's status icons.
+// The only module that configures chalk; chalk ignores NO_COLOR, so the rule is decided here.
+import chalk, {type ChalkInstance, chalkStderr} from 'chalk'
+
+export type Stream = 'stdout' | 'stderr'
+
+let colorDisabledByFlag = false
+
+/** Called once per command after flags are parsed. */
+export function configureColor(options: {noColor: boolean}): void {
+  colorDisabledByFlag = options.noColor
+  const noColorEnv = (process.env.NO_COLOR ?? '') !== ''
+  if (colorDisabledByFlag || noColorEnv) {
+    chalk.level = 0
+    chalkStderr.level = 0
+  }
+}
+
+export function isTty(stream: Stream): boolean {
+  return Boolean(process[stream].isTTY) && process.env.TERM !== 'dumb'
+}
+
+/** Colour and icons appear only on a terminal; NO_COLOR and --no-color switch colour off. */
+export function colorEnabled(stream: Stream): boolean {
+  if (colorDisabledByFlag || (process.env.NO_COLOR ?? '') !== '') return false
+  return isTty(stream)
+}
+
+export function paint(stream: Stream): ChalkInstance {
+  return stream === 'stdout' ? chalk : chalkStderr
+}
+
+export type StatusKind = 'success' | 'failure' | 'warning' | 'pending' | 'info'
+
+// The official CLI's icons, each followed by two spaces.
+const icons: Record<StatusKind, string> = {
+  success: '✅',
+  failure: '❌',
+  warning: '⚠',
+  pending: '⌛',
+  info: 'ℹ️',
+}
+
+/** A status line in the official CLI's wording: the icon and two spaces on a terminal, the bare message on a pipe. */
+export function statusLine(stream: Stream, kind: StatusKind, message: string): string {
+  if (!isTty(stream)) return message
+  const c = paint(stream)
+  const text = kind === 'failure' ? c.red(message) : kind === 'warning' ? c.yellow(message) : message
+  return `${icons[kind]}  ${text}`
+}
+
+/** Prompts only when a person can answer: stdin and stdout are terminals and this is not CI. */
+export function canPrompt(): boolean {
+  return Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !process.env.CI
+}

@@ -1,0 +1,8 @@
+# Pinned versions of the test cluster's components. Changing one rebuilds that component once; the build output is
+# cached outside the repository (see build.sh).
+K8S_VERSION=v1.36.3
+ETCD_VERSION=v3.6.16
+KWOK_VERSION=v0.8.0
+HELM_VERSION=v3.21.4
+CLUSTER_CACHE=${DAPR_MTLS_CLUSTER_CACHE:-$HOME/.cache/dapr-mtls-cluster}
+CLUSTER_BIN=$CLUSTER_CACHE/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION
