@@ -89,10 +89,10 @@ function describeError(error: Error & {oclif?: {exit?: number}; name?: string}):
   if (error instanceof UserError) return {message: error.message, hint: error.hint, exitCode: error.exitCode}
   if (error.name === 'ExitPromptError') return {message: 'cancelled', hint: undefined, exitCode: ExitCode.interrupted}
   if (error.oclif?.exit !== undefined) {
-    // oclif's parse and validation errors: keep the first line, which names the flag and the problem.
-    const [first = error.message, ...rest] = error.message.split('\n').filter((line) => line.trim() !== '')
-    const hint = rest.find((line) => !line.includes('See more help')) ?? 'See more help with --help'
-    return {message: first.trim(), hint: hint.trim(), exitCode: error.oclif.exit}
+    // oclif's parse and validation errors span lines ("Parsing --x", "\tExpected ..."): fold them into one.
+    const lines = error.message.split('\n').map((line) => line.trim())
+    const message = lines.filter((line) => line !== '' && !line.startsWith('See more help')).join(': ')
+    return {message, hint: 'See more help with --help.', exitCode: error.oclif.exit}
   }
   return {
     message: `unexpected error: ${error.message}`,

@@ -1,0 +1,67 @@
+// The base of commands that can talk to the cluster (-k): connection flags, one lazily opened connection, the
+// control-plane namespace found once, and the ⚠ expiry banner on stderr after a successful run.
+import type {Command} from '@oclif/core'
+
+import {type CertificateInfo, describeBundle, type TrustBundle} from './certs/index.js'
+import {BaseCommand} from './command.js'
+import {clusterFlags} from './flags.js'
+import {expiryBanner} from './output/banner.js'
+import {statusLine} from './output/terminal.js'
+
+type Kube = typeof import('./kube/index.js')
+
+export interface ClusterSession {
+  kube: Kube
+  clients: import('./kube/client.js').KubeClients
+  namespace: string
+}
+
+export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<T> {
+  static override baseFlags = {...BaseCommand.baseFlags, ...clusterFlags}
+
+  private session: Promise<ClusterSession> | undefined
+  private bannerCertificates: Promise<CertificateInfo[] | undefined> | undefined
+
+  /** Connects and finds the control-plane namespace, once. The Kubernetes client is loaded only here. */
+  protected cluster(): Promise<ClusterSession> {
+    this.session ??= (async () => {
+      const kube = await import('./kube/index.js')
+      const flags = this.flags as {kubeconfig?: string; context?: string; namespace?: string}
+      const clients = kube.connect({kubeconfig: flags.kubeconfig, context: flags.context})
+      const namespace = await kube.findControlPlaneNamespace(clients, flags.namespace)
+      return {kube, clients, namespace}
+    })()
+    return this.session
+  }
+
+  /** Shows the banner from certificates the command already has. */
+  protected bannerFrom(certificates: CertificateInfo[]): void {
+    this.bannerCertificates = Promise.resolve(certificates)
+  }
+
+  /** Shows the banner from a bundle the command already read. */
+  protected bannerFromBundle(bundle: Pick<TrustBundle, 'rootCertPem' | 'issuerCertPem'>): void {
+    this.bannerCertificates = Promise.resolve().then(() => describeBundle(bundle))
+  }
+
+  /** Starts reading the bundle for the banner alongside the command's own work. */
+  protected fetchBannerBundle(session: ClusterSession): void {
+    this.bannerCertificates = session.kube
+      .readTrustBundle(session.clients, session.namespace)
+      .then((current) => describeBundle(current.bundle))
+      .catch(() => undefined)
+  }
+
+  override async finally(error: Error | undefined): Promise<unknown> {
+    if (error === undefined && this.bannerCertificates !== undefined) {
+      try {
+        const certificates = await this.bannerCertificates
+        const text = certificates ? expiryBanner(certificates) : undefined
+        if (text) process.stderr.write(statusLine('stderr', 'warning', text) + '\n')
+      } catch {
+        // The banner never fails a command.
+      }
+    }
+    return super.finally(error)
+  }
+}

@@ -1,0 +1,10 @@
+// The Kubernetes adapter: the only importer of @kubernetes/client-node. Commands load it lazily through this file.
+export {connect, type KubeClients} from './client.js'
+export {findControlPlaneNamespace} from './control-plane.js'
+export {readDaprSystemConfig, type DaprSystemConfig} from './configuration.js'
+export {readTrustBundle, writeTrustBundle, trustBundleName, type ClusterTrustBundle} from './trust-bundle.js'
+export {defaultBackupDir} from './backup.js'
+export {presentWorkloads, restartControlPlane, type RestartOutcome, type Workload} from './restart.js'
+export {readControlPlaneStatus, type ComponentStatus} from './status.js'
+export {clusterTarget} from './target.js'
+export {assertRestartsDone, renderRestartSummary} from './restart-summary.js'

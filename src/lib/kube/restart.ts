@@ -1,0 +1,162 @@
+// Restarting the control plane the way `kubectl rollout restart` does, in Dapr's order: dapr-sentry first and waited
+// for, then the operator, the sidecar injector, placement and scheduler together, each only if present. One deadline
+// bounds the whole restart.
+import type {V1Deployment, V1StatefulSet} from '@kubernetes/client-node'
+import {PatchStrategy, setHeaderOptions} from '@kubernetes/client-node'
+
+import type {KubeClients} from './client.js'
+import {call} from './errors.js'
+import {deploymentRolloutState, type RolloutState, statefulSetRolloutState} from './rollout.js'
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet'
+
+export interface Workload {
+  kind: WorkloadKind
+  name: string
+}
+
+export const sentry: Workload = {kind: 'Deployment', name: 'dapr-sentry'}
+export const controlPlaneWorkloads: Workload[] = [
+  sentry,
+  {kind: 'Deployment', name: 'dapr-operator'},
+  {kind: 'Deployment', name: 'dapr-sidecar-injector'},
+  {kind: 'StatefulSet', name: 'dapr-placement-server'},
+  {kind: 'StatefulSet', name: 'dapr-scheduler-server'},
+]
+
+export const restartedAtAnnotation = 'kubectl.kubernetes.io/restartedAt'
+
+export interface RestartOutcome extends Workload {
+  restarted: boolean
+  done: boolean
+  message: string
+  restartedAt: string | undefined
+  seconds: number
+}
+
+export interface RestartOptions {
+  timeoutMs: number
+  pollMs?: number
+  /** Called when a workload's state changes (not on every poll). */
+  onProgress?: (workload: Workload, message: string) => void
+}
+
+/** Which control-plane workloads exist in the namespace, in restart order. */
+export async function presentWorkloads(clients: KubeClients, namespace: string): Promise<Workload[]> {
+  const [deployments, statefulSets] = await Promise.all([
+    call(clients, {verb: 'list', resource: 'deployments.apps', namespace}, () =>
+      clients.apps.listNamespacedDeployment({namespace}),
+    ),
+    call(clients, {verb: 'list', resource: 'statefulsets.apps', namespace}, () =>
+      clients.apps.listNamespacedStatefulSet({namespace}),
+    ),
+  ])
+  const deploymentNames = new Set(deployments.items.map((d) => d.metadata?.name))
+  const statefulSetNames = new Set(statefulSets.items.map((s) => s.metadata?.name))
+  return controlPlaneWorkloads.filter((w) =>
+    w.kind === 'Deployment' ? deploymentNames.has(w.name) : statefulSetNames.has(w.name),
+  )
+}
+
+function resource(workload: Workload): string {
+  return workload.kind === 'Deployment' ? 'deployments.apps' : 'statefulsets.apps'
+}
+
+async function readState(clients: KubeClients, namespace: string, workload: Workload): Promise<RolloutState> {
+  const action = {verb: 'get', resource: resource(workload), name: workload.name, namespace} as const
+  if (workload.kind === 'Deployment') {
+    const deployment = await call(clients, action, () =>
+      clients.apps.readNamespacedDeployment({name: workload.name, namespace}),
+    )
+    return deploymentRolloutState(deployment)
+  }
+  const statefulSet = await call(clients, action, () =>
+    clients.apps.readNamespacedStatefulSet({name: workload.name, namespace}),
+  )
+  return statefulSetRolloutState(statefulSet)
+}
+
+async function patchRestartedAt(clients: KubeClients, namespace: string, workload: Workload, restartedAt: string) {
+  const action = {verb: 'patch', resource: resource(workload), name: workload.name, namespace} as const
+  const body = {spec: {template: {metadata: {annotations: {[restartedAtAnnotation]: restartedAt}}}}}
+  const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
+  if (workload.kind === 'Deployment') {
+    const current: V1Deployment = await call(clients, {...action, verb: 'get'}, () =>
+      clients.apps.readNamespacedDeployment({name: workload.name, namespace}),
+    )
+    if (current.spec?.paused) throw new Error(`deployment ${workload.name} is paused (run kubectl rollout resume first)`)
+    await call(clients, action, () =>
+      clients.apps.patchNamespacedDeployment({name: workload.name, namespace, body}, merge),
+    )
+    return
+  }
+  await call(clients, action, (): Promise<V1StatefulSet> =>
+    clients.apps.patchNamespacedStatefulSet({name: workload.name, namespace, body}, merge),
+  )
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function restartAndWait(
+  clients: KubeClients,
+  namespace: string,
+  workload: Workload,
+  deadline: number,
+  options: RestartOptions,
+): Promise<RestartOutcome> {
+  const started = Date.now()
+  const restartedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const outcome = (done: boolean, message: string, restarted = true): RestartOutcome => ({
+    ...workload,
+    restarted,
+    done,
+    message,
+    restartedAt: restarted ? restartedAt : undefined,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  })
+  try {
+    await patchRestartedAt(clients, namespace, workload, restartedAt)
+  } catch (error) {
+    return outcome(false, (error as Error).message, false)
+  }
+  let last = ''
+  for (;;) {
+    let state: RolloutState
+    try {
+      state = await readState(clients, namespace, workload)
+    } catch (error) {
+      return outcome(false, (error as Error).message)
+    }
+    if (state.message !== last) {
+      last = state.message
+      options.onProgress?.(workload, state.message)
+    }
+    if (state.done) return outcome(true, state.message)
+    if (state.failure) return outcome(false, state.failure)
+    if (Date.now() >= deadline) return outcome(false, `timed out: ${state.message}`)
+    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())))
+  }
+}
+
+/** Restarts what is present, sentry first; a sentry that does not finish stops the rest from being restarted. */
+export async function restartControlPlane(
+  clients: KubeClients,
+  namespace: string,
+  workloads: Workload[],
+  options: RestartOptions,
+): Promise<RestartOutcome[]> {
+  const deadline = Date.now() + options.timeoutMs
+  const outcomes: RestartOutcome[] = []
+  const first = workloads.filter((w) => w.name === sentry.name)
+  const rest = workloads.filter((w) => w.name !== sentry.name)
+  for (const workload of first) {
+    const result = await restartAndWait(clients, namespace, workload, deadline, options)
+    outcomes.push(result)
+    if (!result.done) {
+      const skipped = `not restarted: ${workload.name} did not finish`
+      return [...outcomes, ...rest.map((w) => ({...w, restarted: false, done: false, message: skipped, restartedAt: undefined, seconds: 0}))]
+    }
+  }
+  outcomes.push(...(await Promise.all(rest.map((w) => restartAndWait(clients, namespace, w, deadline, options)))))
+  return outcomes
+}

@@ -1,0 +1,16 @@
+// Where a bundle lives, seen the same way for the certificates directory and the cluster, so one renewal flow
+// serves both.
+import type {TrustBundle} from '../certs/index.js'
+import type {ControlPlaneSettings} from './new-bundle.js'
+
+export interface BundleTarget {
+  /** A directory, or namespace/name of the trust bundle objects. */
+  readonly location: string
+  /** Descriptions of the objects or files a write replaces. */
+  readonly writes: string[]
+  settings(): Promise<ControlPlaneSettings>
+  /** The bundle in place now; undefined when there is none yet. */
+  readCurrent(): Promise<TrustBundle | undefined>
+  /** Replaces the bundle; returns where the old one was saved. */
+  write(bundle: TrustBundle): Promise<{backup: string | undefined}>
+}

@@ -1,0 +1,73 @@
+// Self-hosted `dapr init --enable-mtls`: certificates in the certificates directory (never replacing existing ones
+// without --force), the Configuration file with mTLS on, and optionally the new root key written for later renewals.
+import type {CertificateInfo} from '../certs/index.js'
+import {UserError} from '../errors.js'
+import {buildNewBundle} from '../renewal/new-bundle.js'
+import type {KeyLoadOptions} from '../renewal/inputs.js'
+import type {RenewalMode} from '../renewal/mode.js'
+import {presentBundleFiles, writeCertsDir} from './certs-dir.js'
+import {type ConfigChange, setMtlsInConfigFile} from './config-file.js'
+import {assertKeyFileWritable, writeKeyFile} from './key-file.js'
+import {selfHostedDefaults} from './target.js'
+
+export interface SelfHostedInitOptions {
+  certsDir: string
+  configFile: string
+  enableMtls: boolean
+  mode: RenewalMode
+  trustDomain: string
+  force: boolean
+  rootKeyOut: string | undefined
+  keyOptions?: KeyLoadOptions
+}
+
+export interface SelfHostedInitResult {
+  mtlsEnabled: boolean
+  certsDir: string | undefined
+  configFile: string
+  configFileChange: ConfigChange
+  backupDir: string | undefined
+  rootKeyFile: string | undefined
+  certificates: CertificateInfo[]
+}
+
+export async function initSelfHosted(options: SelfHostedInitOptions): Promise<SelfHostedInitResult> {
+  const result: SelfHostedInitResult = {
+    mtlsEnabled: options.enableMtls,
+    certsDir: undefined,
+    configFile: options.configFile,
+    configFileChange: 'unchanged',
+    backupDir: undefined,
+    rootKeyFile: undefined,
+    certificates: [],
+  }
+  if (!options.enableMtls) {
+    result.configFileChange = await setMtlsInConfigFile(options.configFile, false)
+    return result
+  }
+  // Every check happens before the first write.
+  const existing = await presentBundleFiles(options.certsDir)
+  if (existing.length > 0 && !options.force) {
+    throw new UserError(`certificates already exist in ${options.certsDir}`, {
+      hint: 'Renew them with `dapr mtls renew-certificate`, or pass --force to replace them (the old ones are backed up).',
+    })
+  }
+  if (options.rootKeyOut !== undefined) {
+    if (options.mode.kind !== 'fresh') {
+      throw new UserError('--root-key-out only applies when a new root key is generated')
+    }
+    await assertKeyFileWritable(options.rootKeyOut)
+  }
+  const settings = {...selfHostedDefaults, trustDomain: options.trustDomain}
+  const next = await buildNewBundle(options.mode, settings, undefined, options.keyOptions)
+  if (options.rootKeyOut !== undefined && next.rootKeyPem !== undefined) {
+    await writeKeyFile(options.rootKeyOut, next.rootKeyPem)
+    result.rootKeyFile = options.rootKeyOut
+  }
+  const written = await writeCertsDir(options.certsDir, next.bundle)
+  result.certsDir = options.certsDir
+  result.backupDir = written.backupDir
+  result.certificates = next.certificates
+  result.configFileChange = await setMtlsInConfigFile(options.configFile, true)
+  return result
+}

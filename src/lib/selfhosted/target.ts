@@ -1,0 +1,50 @@
+// The certificates directory as a renewal target.
+import {parseCertificates, type TrustBundle} from '../certs/index.js'
+import type {ControlPlaneSettings} from '../renewal/new-bundle.js'
+import type {BundleTarget} from '../renewal/target.js'
+import path from 'node:path'
+
+import {bundleFiles, presentBundleFiles, readCertsDir, writeCertsDir} from './certs-dir.js'
+
+export const selfHostedDefaults: ControlPlaneSettings = {
+  trustDomain: 'cluster.local',
+  namespace: 'default',
+  clockSkewMs: 15 * 60 * 1000,
+}
+
+/** Trust domain and namespace as the current issuer states them (O=spiffe://<domain>/ns/<ns>/dapr-sentry). */
+export function settingsFromIssuer(issuerCertPem: string): ControlPlaneSettings {
+  try {
+    const [issuer] = parseCertificates(issuerCertPem, bundleFiles.issuerCert)
+    const match = /spiffe:\/\/([^/]+)\/ns\/([^/]+)\/dapr-sentry/.exec(issuer?.subject ?? '')
+    if (match?.[1] && match[2]) return {...selfHostedDefaults, trustDomain: match[1], namespace: match[2]}
+  } catch {
+    // An unreadable issuer is replaced by the renewal; the defaults apply.
+  }
+  return selfHostedDefaults
+}
+
+/** With `creating`, a directory without a bundle is fine (init); otherwise it is an error that says what to do. */
+export function certsDirTarget(dir: string, options: {creating?: boolean} = {}): BundleTarget {
+  let current: Promise<TrustBundle | undefined> | undefined
+  const read = async (): Promise<TrustBundle | undefined> => {
+    if (options.creating && (await presentBundleFiles(dir)).length === 0) return undefined
+    return (await readCertsDir(dir)).bundle
+  }
+  return {
+    location: dir,
+    writes: Object.values(bundleFiles).map((name) => path.join(dir, name)),
+    readCurrent() {
+      current ??= read()
+      return current
+    },
+    async settings() {
+      const bundle = await this.readCurrent()
+      return bundle ? settingsFromIssuer(bundle.issuerCertPem) : selfHostedDefaults
+    },
+    async write(bundle) {
+      const {backupDir} = await writeCertsDir(dir, bundle)
+      return {backup: backupDir}
+    },
+  }
+}

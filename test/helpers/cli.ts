@@ -1,0 +1,32 @@
+// Runs the built `dapr` executable as a user would: a child process with its own environment, exit code and streams.
+import {existsSync} from 'node:fs'
+import path from 'node:path'
+
+import {execa} from 'execa'
+
+const root = path.resolve(import.meta.dirname, '..', '..')
+const runJs = path.join(root, 'bin', 'run.js')
+
+export interface CliResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+export async function dapr(args: string[], options: {env?: Record<string, string>; input?: string} = {}): Promise<CliResult> {
+  if (!existsSync(path.join(root, 'dist', 'commands'))) throw new Error('dist/ is missing: run `npm run build` first')
+  const result = await execa('node', [runJs, ...args], {
+    reject: false,
+    env: {NO_COLOR: '1', ...options.env},
+    input: options.input ?? '',
+    cwd: root,
+  })
+  return {exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr}
+}
+
+/** A failure as the design asks: one line (two with a hint) on stderr, no stack trace. */
+export function assertCleanFailure(result: CliResult): void {
+  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '')
+  if (lines.length === 0 || lines.length > 2) throw new Error(`expected one or two stderr lines, got:\n${result.stderr}`)
+  if (/\n\s+at .+\(.*:\d+:\d+\)/.test(result.stderr)) throw new Error(`stack trace on stderr:\n${result.stderr}`)
+}
