@@ -28,12 +28,16 @@ export default class Init extends BaseCommand<typeof Init> {
   ]
 
   static override flags = {
-    'enable-mtls': Flags.boolean({summary: 'Turn mutual TLS on (--enable-mtls=false turns it off).', default: true, allowNo: true}),
+    'enable-mtls': Flags.boolean({
+      summary: 'Turn mutual TLS on (--enable-mtls=false turns it off).',
+      default: true,
+      allowNo: true,
+    }),
     'certs-dir': certsDirFlag,
     'config-file': Flags.string({
       summary: 'Dapr Configuration file to create or edit.',
-      default: async () => defaultConfigFile(),
-      defaultHelp: async () => '~/.dapr/config.yaml',
+      default: () => Promise.resolve(defaultConfigFile()),
+      defaultHelp: () => Promise.resolve('~/.dapr/config.yaml'),
     }),
     'valid-until': validUntilFlag,
     'trust-domain': Flags.string({summary: 'Trust domain of the new root.', default: 'cluster.local'}),
@@ -62,7 +66,8 @@ export default class Init extends BaseCommand<typeof Init> {
       keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
     })
     if (result.backupDir) this.progress('info', `Previous certificates saved in ${result.backupDir}`)
-    if (result.rootKeyFile) this.progress('info', `Root private key written to ${result.rootKeyFile} (mode 0600); keep it safe`)
+    if (result.rootKeyFile)
+      this.progress('info', `Root private key written to ${result.rootKeyFile} (mode 0600); keep it safe`)
     this.print(result, () => renderInit(result))
     return result
   }

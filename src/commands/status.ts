@@ -36,7 +36,8 @@ Exit codes: 0 all healthy, 3 a component is not healthy, 1 Dapr was not found or
     })
     this.fetchBannerBundle(session)
     const components = await session.kube.readControlPlaneStatus(session.clients, session.namespace)
-    if (components.length === 0) throw new UserError(notInstalled, {hint: `Nothing found in namespace ${session.namespace}.`})
+    if (components.length === 0)
+      throw new UserError(notInstalled, {hint: `Nothing found in namespace ${session.namespace}.`})
     const result = {namespace: session.namespace, healthy: components.every((c) => c.healthy), components}
     this.print(result, () => renderStatus(components))
     if (!result.healthy) process.exitCode = ExitCode.warning

@@ -66,7 +66,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stderr.write(statusLine('stderr', kind, message) + '\n')
   }
 
-  protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
+  protected override catch(error: Interfaces.CommandError): Promise<never> {
     if (error instanceof Errors.ExitError) throw error
     const {message, hint, exitCode} = describeError(error)
     process.stderr.write(statusLine('stderr', 'failure', message) + '\n')
@@ -75,7 +75,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (this.jsonEnabled()) this.logJson({error: {message, hint, exitCode}})
     process.exitCode = exitCode
     // ExitError is silent in oclif's handler: the line above is the only thing the user sees.
-    return this.exit(exitCode)
+    this.exit(exitCode)
   }
 }
 

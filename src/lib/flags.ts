@@ -11,8 +11,8 @@ export const kubernetesFlag = Flags.boolean({
 
 export const certsDirFlag = Flags.string({
   summary: 'Self-hosted certificates directory.',
-  default: async () => defaultCertsDir(),
-  defaultHelp: async () => '~/.dapr/certs',
+  default: () => Promise.resolve(defaultCertsDir()),
+  defaultHelp: () => Promise.resolve('~/.dapr/certs'),
 })
 
 export const clusterFlags = {

@@ -39,7 +39,7 @@ describe('self-hosted mTLS', function () {
     certs = work.path('certs')
     config = work.path('config.yaml')
   })
-  afterEach(() => work.cleanup())
+  afterEach(() => { work.cleanup(); })
 
   const init = (...extra: string[]) => dapr(['init', '--enable-mtls', ...at(), '--config-file', config, ...extra])
 
@@ -69,7 +69,12 @@ describe('self-hosted mTLS', function () {
       const backups = readdirSync(path.join(certs, 'backups'))
       assert.equal(backups.length, 1)
       const backup = path.join(certs, 'backups', backups[0]!)
-      assert.equal(createHash('sha256').update(readFileSync(path.join(backup, 'ca.crt'))).digest('hex'), before['ca.crt'])
+      assert.equal(
+        createHash('sha256')
+          .update(readFileSync(path.join(backup, 'ca.crt')))
+          .digest('hex'),
+        before['ca.crt'],
+      )
       assert.notEqual(snapshot(certs)['ca.crt'], before['ca.crt'])
     })
 
@@ -99,13 +104,16 @@ describe('self-hosted mTLS', function () {
   })
 
   describe('dapr mtls renew-certificate', () => {
-    beforeEach(async () => assert.equal((await init('--root-key-out', work.path('root.key'))).exitCode, 0))
+    beforeEach(async () => { assert.equal((await init('--root-key-out', work.path('root.key'))).exitCode, 0); })
 
     it('renews with fresh certificates: a new root, a verified chain, the old files backed up', async () => {
       const oldRoot = work.read('certs/ca.crt')
       const result = await dapr(['mtls', 'renew-certificate', ...at(), '--valid-until', '100'])
       assert.equal(result.exitCode, 0, result.stderr)
-      assert.match(result.stdout, /Certificate rotation is successful! Your new certificate is valid through \w{3}, \d\d \w{3} \d{4} [\d:]{8} UTC/)
+      assert.match(
+        result.stdout,
+        /Certificate rotation is successful! Your new certificate is valid through \w{3}, \d\d \w{3} \d{4} [\d:]{8} UTC/,
+      )
       assert.notEqual(work.read('certs/ca.crt'), oldRoot)
       assert.match(work.openssl('verify', '-CAfile', 'certs/ca.crt', 'certs/issuer.crt'), /OK/)
       const [backup] = readdirSync(path.join(certs, 'backups'))
@@ -128,8 +136,24 @@ describe('self-hosted mTLS', function () {
       work.ecKey('byo-root.key')
       work.root('byo-ca.crt', {key: 'byo-root.key', subject: '/O=example.com', days: 800})
       work.ecKey('byo-issuer.key')
-      work.signed('byo-issuer.crt', {key: 'byo-issuer.key', subject: '/O=spiffe:\/\/example.com\/ns\/default\/dapr-sentry', days: 400, caCert: 'byo-ca.crt', caKey: 'byo-root.key'})
-      const result = await dapr(['mtls', 'renew-cert', ...at(), '--ca-root-certificate', work.path('byo-ca.crt'), '--issuer-public-certificate', work.path('byo-issuer.crt'), '--issuer-private-key', work.path('byo-issuer.key')])
+      work.signed('byo-issuer.crt', {
+        key: 'byo-issuer.key',
+        subject: String.raw`/O=spiffe:\/\/example.com\/ns\/default\/dapr-sentry`,
+        days: 400,
+        caCert: 'byo-ca.crt',
+        caKey: 'byo-root.key',
+      })
+      const result = await dapr([
+        'mtls',
+        'renew-cert',
+        ...at(),
+        '--ca-root-certificate',
+        work.path('byo-ca.crt'),
+        '--issuer-public-certificate',
+        work.path('byo-issuer.crt'),
+        '--issuer-private-key',
+        work.path('byo-issuer.key'),
+      ])
       assert.equal(result.exitCode, 0, result.stderr)
       assert.equal(work.read('certs/ca.crt'), work.read('byo-ca.crt'))
       assert.equal(work.read('certs/issuer.crt'), work.read('byo-issuer.crt'))
@@ -147,14 +171,26 @@ describe('self-hosted mTLS', function () {
 
     describe('refuses bad input with one line, the right exit code, and the directory unchanged', () => {
       const byo = (root: string, issuer: string, key: string) => [
-        '--ca-root-certificate', work.path(root), '--issuer-public-certificate', work.path(issuer), '--issuer-private-key', work.path(key),
+        '--ca-root-certificate',
+        work.path(root),
+        '--issuer-public-certificate',
+        work.path(issuer),
+        '--issuer-private-key',
+        work.path(key),
       ]
       /** A valid root + issuer made by openssl, under names prefixed by `p`. */
       const opensslBundle = (p: string, issuerExtensions = 'issuer') => {
         work.ecKey(`${p}root.key`)
         work.root(`${p}ca.crt`, {key: `${p}root.key`, subject: '/O=cluster.local', days: 800})
         work.ecKey(`${p}issuer.key`)
-        work.signed(`${p}issuer.crt`, {key: `${p}issuer.key`, subject: '/O=issuer', days: 400, caCert: `${p}ca.crt`, caKey: `${p}root.key`, extensions: issuerExtensions})
+        work.signed(`${p}issuer.crt`, {
+          key: `${p}issuer.key`,
+          subject: '/O=issuer',
+          days: 400,
+          caCert: `${p}ca.crt`,
+          caKey: `${p}root.key`,
+          extensions: issuerExtensions,
+        })
       }
       const cases: {name: string; exit: number; stderr: RegExp; args: () => Promise<string[]> | string[]}[] = [
         {
@@ -192,7 +228,13 @@ describe('self-hosted mTLS', function () {
           exit: 1,
           stderr: /expired/,
           args: async () => {
-            const old = await generateBundle({trustDomain: 'cluster.local', namespace: 'default', validityDays: 30, clockSkewMs: 0, now: new Date(Date.now() - 60 * 86_400_000)})
+            const old = await generateBundle({
+              trustDomain: 'cluster.local',
+              namespace: 'default',
+              validityDays: 30,
+              clockSkewMs: 0,
+              now: new Date(Date.now() - 60 * 86_400_000),
+            })
             work.writeBundle(old.bundle, 'e-')
             return byo('e-ca.crt', 'e-issuer.crt', 'e-issuer.key')
           },
@@ -255,15 +297,17 @@ describe('self-hosted mTLS', function () {
 
   describe('dapr mtls expiry', () => {
     const expiry = (...extra: string[]) => dapr(['mtls', 'expiry', ...at(), ...extra])
-    const renewFor = async (days: number) =>
-      assert.equal((await dapr(['mtls', 'renew-certificate', ...at(), '--valid-until', String(days)])).exitCode, 0)
+    const renewFor = async (days: number) => { assert.equal((await dapr(['mtls', 'renew-certificate', ...at(), '--valid-until', String(days)])).exitCode, 0); }
 
-    beforeEach(async () => assert.equal((await init()).exitCode, 0))
+    beforeEach(async () => { assert.equal((await init()).exitCode, 0); })
 
     it('exits 0 for a 365-day bundle and prints the official first line', async () => {
       const result = await expiry()
       assert.equal(result.exitCode, 0, result.stderr)
-      assert.match(result.stdout.split('\n')[0]!, /^Root certificate expires in 87\d\d hours\. Expiry date: \d{4}-\d\d-\d\d [\d:]{8} \+0000 UTC$/)
+      assert.match(
+        result.stdout.split('\n')[0]!,
+        /^Root certificate expires in 87\d\d hours\. Expiry date: \d{4}-\d\d-\d\d [\d:]{8} \+0000 UTC$/,
+      )
       assert.match(result.stdout, /issuer\s+O=spiffe:\/\/cluster.local\/ns\/default\/dapr-sentry/)
     })
 
@@ -275,13 +319,22 @@ describe('self-hosted mTLS', function () {
     })
 
     it('exits 4 for an expired bundle, also under -o json', async () => {
-      const old = await generateBundle({trustDomain: 'cluster.local', namespace: 'default', validityDays: 30, clockSkewMs: 0, now: new Date(Date.now() - 60 * 86_400_000)})
+      const old = await generateBundle({
+        trustDomain: 'cluster.local',
+        namespace: 'default',
+        validityDays: 30,
+        clockSkewMs: 0,
+        now: new Date(Date.now() - 60 * 86_400_000),
+      })
       work.writeBundle(old.bundle, 'certs/')
       const result = await expiry('-o', 'json')
       assert.equal(result.exitCode, 4)
       const report = JSON.parse(result.stdout) as {status: string; certificates: {role: string; daysLeft: number}[]}
       assert.equal(report.status, 'critical')
-      assert.deepEqual(report.certificates.map((c) => c.role), ['root', 'issuer'])
+      assert.deepEqual(
+        report.certificates.map((c) => c.role),
+        ['root', 'issuer'],
+      )
       assert.ok(report.certificates.every((c) => c.daysLeft < 0))
       const json = await expiry('--json')
       assert.equal(json.exitCode, 4)

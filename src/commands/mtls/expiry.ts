@@ -11,12 +11,19 @@ export default class Expiry extends KubeCommand<typeof Expiry> {
   static override description = `Lists every root in ca.crt and the issuer. The first line is the official CLI's: "Root certificate expires in <hours> hours. Expiry date: ...".
 Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 one has expired or is not yet valid, 1 the certificates could not be read.`
 
-  static override examples = ['<%= config.bin %> mtls expiry', '<%= config.bin %> mtls expiry -k --warn-days 60 -o json']
+  static override examples = [
+    '<%= config.bin %> mtls expiry',
+    '<%= config.bin %> mtls expiry -k --warn-days 60 -o json',
+  ]
 
   static override flags = {
     kubernetes: kubernetesFlag,
     'certs-dir': certsDirFlag,
-    'warn-days': Flags.integer({summary: 'Warn (exit 3) when a certificate expires within this many days.', default: 30, min: 0}),
+    'warn-days': Flags.integer({
+      summary: 'Warn (exit 3) when a certificate expires within this many days.',
+      default: 30,
+      min: 0,
+    }),
     output: outputFlag,
   }
 
@@ -30,7 +37,12 @@ Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 
         kube.readDaprSystemConfig(clients, namespace),
       ])
       const location = `${namespace}/${kube.trustBundleName}`
-      report = buildExpiryReport(current.bundle, {source: 'kubernetes', location, warnDays, clockSkewMs: config.clockSkewMs})
+      report = buildExpiryReport(current.bundle, {
+        source: 'kubernetes',
+        location,
+        warnDays,
+        clockSkewMs: config.clockSkewMs,
+      })
     } else {
       const {dir, bundle} = await readCertsDir(this.flags['certs-dir'])
       report = buildExpiryReport(bundle, {source: 'self-hosted', location: dir, warnDays})

@@ -26,8 +26,8 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
     output: outputFlag,
     'config-file': Flags.string({
       summary: 'Self-hosted Dapr Configuration file.',
-      default: async () => defaultConfigFile(),
-      defaultHelp: async () => '~/.dapr/config.yaml',
+      default: () => Promise.resolve(defaultConfigFile()),
+      defaultHelp: () => Promise.resolve('~/.dapr/config.yaml'),
     }),
   }
 
@@ -39,9 +39,12 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
       this.fetchBannerBundle(session)
       const config = await session.kube.readDaprSystemConfig(session.clients, session.namespace)
       if (!config.found) {
-        throw new UserError(`error checking mTLS: system configuration daprsystem not found in namespace ${session.namespace}`, {
-          hint: 'Is Dapr installed there? Pass -n with the control-plane namespace.',
-        })
+        throw new UserError(
+          `error checking mTLS: system configuration daprsystem not found in namespace ${session.namespace}`,
+          {
+            hint: 'Is Dapr installed there? Pass -n with the control-plane namespace.',
+          },
+        )
       }
       const {mtlsEnabled, trustDomain, allowedClockSkew, workloadCertTTL} = config
       result = {mtlsEnabled, location: session.namespace, trustDomain, allowedClockSkew, workloadCertTTL}

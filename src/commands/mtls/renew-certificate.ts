@@ -34,9 +34,14 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     'issuer-public-certificate': Flags.string({summary: 'Issuer certificate you bring (PEM).'}),
     'issuer-private-key': Flags.string({summary: 'Issuer private key you bring (PEM).'}),
     'valid-until': validUntilFlag,
-    restart: Flags.boolean({summary: 'Restart the control plane after renewing (-k): dapr-sentry first, then the rest.'}),
+    restart: Flags.boolean({
+      summary: 'Restart the control plane after renewing (-k): dapr-sentry first, then the rest.',
+    }),
     timeout: Flags.integer({summary: 'Seconds the whole restart may take.', default: 300, min: 1}),
-    'backup-dir': Flags.string({summary: 'Where the old trust bundle is saved before it is replaced (-k).', defaultHelp: '~/.dapr/backups'}),
+    'backup-dir': Flags.string({
+      summary: 'Where the old trust bundle is saved before it is replaced (-k).',
+      defaultHelp: '~/.dapr/backups',
+    }),
     'dry-run': Flags.boolean({summary: 'Print what would be generated, written and restarted; change nothing.'}),
   }
 
@@ -58,17 +63,24 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     }
     this.progress('pending', 'Starting certificate rotation')
     this.progress('info', modeMessage(mode))
-    if (session) this.progress('info', `Updating certificates in namespace ${session.namespace} of your Kubernetes cluster`)
+    if (session)
+      this.progress('info', `Updating certificates in namespace ${session.namespace} of your Kubernetes cluster`)
     for (const warning of prepared.plan.warnings) this.progress('warning', warning)
     const result: Result = {...(await applyRenewal(target, prepared)), restarts: []}
     if (result.backup) this.progress('info', `Previous trust bundle saved in ${result.backup}`)
     const root = result.plan.next.find((c) => c.role === 'root')
-    this.result('success', `Certificate rotation is successful! Your new certificate is valid through ${root ? rfc1123(root.notAfter) : ''}`)
+    this.result(
+      'success',
+      `Certificate rotation is successful! Your new certificate is valid through ${root ? rfc1123(root.notAfter) : ''}`,
+    )
     if (session) {
       this.bannerFrom(result.plan.next)
       if (this.flags.restart) result.restarts = await this.restart(session, workloads)
       else if (!result.plan.rootPublicKeyKept) {
-        this.progress('info', 'The root changed: restart the control plane (--restart) and then your Dapr applications.')
+        this.progress(
+          'info',
+          'The root changed: restart the control plane (--restart) and then your Dapr applications.',
+        )
       }
     }
     return result
@@ -80,11 +92,16 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     })
   }
 
-  private async restart(session: ClusterSession, workloads: Parameters<ClusterSession['kube']['restartControlPlane']>[2]) {
+  private async restart(
+    session: ClusterSession,
+    workloads: Parameters<ClusterSession['kube']['restartControlPlane']>[2],
+  ) {
     const {kube, clients, namespace} = session
     const outcomes = await kube.restartControlPlane(clients, namespace, workloads, {
       timeoutMs: this.flags.timeout * 1000,
-      onProgress: (workload, message) => this.progress('pending', `${workload.name}: ${message}`),
+      onProgress: (workload, message) => {
+        this.progress('pending', `${workload.name}: ${message}`)
+      },
     })
     process.stderr.write(kube.renderRestartSummary(outcomes) + '\n')
     kube.assertRestartsDone(outcomes, this.flags.timeout)

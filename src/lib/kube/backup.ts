@@ -24,10 +24,21 @@ function restorableMetadata(meta: V1ObjectMeta | undefined): V1ObjectMeta {
 /** Pure: the backup manifest of the current Secret and ConfigMap, without server-set fields. */
 export function backupManifest(secret: V1Secret, configMap: V1ConfigMap | undefined): string {
   const items: object[] = [
-    {apiVersion: 'v1', kind: 'Secret', metadata: restorableMetadata(secret.metadata), type: secret.type, data: secret.data},
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: restorableMetadata(secret.metadata),
+      type: secret.type,
+      data: secret.data,
+    },
   ]
   if (configMap) {
-    items.push({apiVersion: 'v1', kind: 'ConfigMap', metadata: restorableMetadata(configMap.metadata), data: configMap.data})
+    items.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: restorableMetadata(configMap.metadata),
+      data: configMap.data,
+    })
   }
   return stringify({apiVersion: 'v1', kind: 'List', items})
 }

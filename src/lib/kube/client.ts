@@ -22,7 +22,8 @@ export interface KubeClients {
   context: string
 }
 
-const noKubeconfigHint = 'Pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config (for example with your provider CLI).'
+const noKubeconfigHint =
+  'Pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config (for example with your provider CLI).'
 
 function loadKubeConfig(options: ConnectionOptions): KubeConfig {
   const kc = new KubeConfig()

@@ -45,7 +45,12 @@ export async function readDaprSystemConfig(clients: KubeClients, namespace: stri
   const object = await callOptional(
     clients,
     {verb: 'get', resource: 'configurations.dapr.io', name: daprSystemConfigName, namespace},
-    () => clients.custom.getNamespacedCustomObject({...daprGroup, namespace, name: daprSystemConfigName}),
+    () =>
+      clients.custom.getNamespacedCustomObject({
+        ...daprGroup,
+        namespace,
+        name: daprSystemConfigName,
+      }) as Promise<ConfigurationObject>,
   )
-  return parseDaprSystemConfig(namespace, object as ConfigurationObject | undefined)
+  return parseDaprSystemConfig(namespace, object)
 }

@@ -60,19 +60,29 @@ export function toUserError(error: unknown, action: ApiAction, cluster: ClusterI
           hint: 'Is Dapr installed there? Pass -n with the Dapr control-plane namespace.',
         })
       case 409:
-        return new UserError(`${describe(action)} was changed by someone else while this command ran; nothing was overwritten`, {
-          hint: 'Run the command again to work from the current state.',
-        })
+        return new UserError(
+          `${describe(action)} was changed by someone else while this command ran; nothing was overwritten`,
+          {
+            hint: 'Run the command again to work from the current state.',
+          },
+        )
       default:
         return new UserError(`cannot ${action.verb} ${describe(action)}: HTTP ${code}${detail ? `: ${detail}` : ''}`)
     }
   }
   const err = error as NodeJS.ErrnoException & {type?: string}
   const code = err.code ?? ''
-  if (networkCodes.has(code) || err.type === 'system' || /certificate|self[- ]signed|TLS|SSL/i.test(err.message ?? '')) {
-    return new UserError(`cannot reach the Kubernetes API server at ${cluster.server} (context ${cluster.context}): ${code || err.message}`, {
-      hint: 'Check that the cluster is running and reachable, or choose another --context / --kubeconfig.',
-    })
+  if (
+    networkCodes.has(code) ||
+    err.type === 'system' ||
+    /certificate|self[- ]signed|TLS|SSL/i.test(err.message ?? '')
+  ) {
+    return new UserError(
+      `cannot reach the Kubernetes API server at ${cluster.server} (context ${cluster.context}): ${code || err.message}`,
+      {
+        hint: 'Check that the cluster is running and reachable, or choose another --context / --kubeconfig.',
+      },
+    )
   }
   return error instanceof Error ? error : new Error(String(error))
 }

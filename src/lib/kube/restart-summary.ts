@@ -20,6 +20,8 @@ export function assertRestartsDone(outcomes: RestartOutcome[], timeoutSeconds: n
   if (failed.length === 0) return
   throw new UserError(
     `the control-plane restart did not finish within ${timeoutSeconds}s: ${failed.map((o) => `${o.name} (${o.message})`).join(', ')}`,
-    {hint: 'The new certificates are in place. Check those workloads with kubectl describe, then run the restart again.'},
+    {
+      hint: 'The new certificates are in place. Check those workloads with kubectl describe, then run the restart again.',
+    },
   )
 }

@@ -84,7 +84,8 @@ async function patchRestartedAt(clients: KubeClients, namespace: string, workloa
     const current: V1Deployment = await call(clients, {...action, verb: 'get'}, () =>
       clients.apps.readNamespacedDeployment({name: workload.name, namespace}),
     )
-    if (current.spec?.paused) throw new Error(`deployment ${workload.name} is paused (run kubectl rollout resume first)`)
+    if (current.spec?.paused)
+      throw new Error(`deployment ${workload.name} is paused (run kubectl rollout resume first)`)
     await call(clients, action, () =>
       clients.apps.patchNamespacedDeployment({name: workload.name, namespace, body}, merge),
     )
@@ -154,7 +155,17 @@ export async function restartControlPlane(
     outcomes.push(result)
     if (!result.done) {
       const skipped = `not restarted: ${workload.name} did not finish`
-      return [...outcomes, ...rest.map((w) => ({...w, restarted: false, done: false, message: skipped, restartedAt: undefined, seconds: 0}))]
+      return [
+        ...outcomes,
+        ...rest.map((w) => ({
+          ...w,
+          restarted: false,
+          done: false,
+          message: skipped,
+          restartedAt: undefined,
+          seconds: 0,
+        })),
+      ]
     }
   }
   outcomes.push(...(await Promise.all(rest.map((w) => restartAndWait(clients, namespace, w, deadline, options)))))

@@ -18,7 +18,11 @@ export function deploymentRolloutState(deployment: V1Deployment): RolloutState {
   }
   const progressing = status.conditions?.find((c) => c.type === 'Progressing')
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    return {done: false, message: `deployment "${name}" exceeded its progress deadline`, failure: 'progress deadline exceeded'}
+    return {
+      done: false,
+      message: `deployment "${name}" exceeded its progress deadline`,
+      failure: 'progress deadline exceeded',
+    }
   }
   const desired = deployment.spec?.replicas ?? 1
   const updated = status.updatedReplicas ?? 0
@@ -33,7 +37,11 @@ export function deploymentRolloutState(deployment: V1Deployment): RolloutState {
 export function statefulSetRolloutState(statefulSet: V1StatefulSet): RolloutState {
   const strategy = statefulSet.spec?.updateStrategy?.type ?? 'RollingUpdate'
   if (strategy !== 'RollingUpdate') {
-    return {done: false, message: `${strategy} update strategy`, failure: 'only RollingUpdate StatefulSets can be waited for'}
+    return {
+      done: false,
+      message: `${strategy} update strategy`,
+      failure: 'only RollingUpdate StatefulSets can be waited for',
+    }
   }
   const generation = statefulSet.metadata?.generation ?? 0
   const status = statefulSet.status ?? {replicas: 0}
@@ -47,11 +55,18 @@ export function statefulSetRolloutState(statefulSet: V1StatefulSet): RolloutStat
   if (partition > 0) {
     const needed = desired - partition
     const updated = status.updatedReplicas ?? 0
-    if (updated < needed) return {done: false, message: `Waiting for partitioned roll out to finish: ${updated} out of ${needed} new pods have been updated`}
+    if (updated < needed)
+      return {
+        done: false,
+        message: `Waiting for partitioned roll out to finish: ${updated} out of ${needed} new pods have been updated`,
+      }
     return {done: true, message: `partitioned roll out complete: ${updated} new pods have been updated`}
   }
   if (status.updateRevision !== status.currentRevision) {
-    return {done: false, message: `waiting for statefulset rolling update to complete ${status.updatedReplicas ?? 0} pods at revision ${status.updateRevision ?? ''}`}
+    return {
+      done: false,
+      message: `waiting for statefulset rolling update to complete ${status.updatedReplicas ?? 0} pods at revision ${status.updateRevision ?? ''}`,
+    }
   }
   return {done: true, message: 'successfully rolled out'}
 }

@@ -52,7 +52,8 @@ export function componentStatus(
   const healthy = replicas > 0 && readyReplicas >= replicas
   const image = workload.spec?.template.spec?.containers[0]?.image ?? ''
   let status = 'Running'
-  if (!healthy) status = replicas === 0 ? 'Scaled to zero' : (podProblem(pods) ?? (pods.length === 0 ? 'No pods' : 'Starting'))
+  if (!healthy)
+    status = replicas === 0 ? 'Scaled to zero' : (podProblem(pods) ?? (pods.length === 0 ? 'No pods' : 'Starting'))
   return {
     name: workload.metadata?.name ?? '',
     namespace: workload.metadata?.namespace ?? '',
@@ -83,7 +84,8 @@ export async function readControlPlaneStatus(clients: KubeClients, namespace: st
   const podsOf = (name: string) => pods.items.filter((p) => p.metadata?.labels?.app === name)
   const rows: ComponentStatus[] = []
   for (const workload of controlPlaneWorkloads) {
-    const list: (V1Deployment | V1StatefulSet)[] = workload.kind === 'Deployment' ? deployments.items : statefulSets.items
+    const list: (V1Deployment | V1StatefulSet)[] =
+      workload.kind === 'Deployment' ? deployments.items : statefulSets.items
     const found = list.find((w) => w.metadata?.name === workload.name)
     if (found) rows.push(componentStatus(workload.kind, found, podsOf(workload.name)))
   }

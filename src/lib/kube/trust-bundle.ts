@@ -21,7 +21,8 @@ export interface ClusterTrustBundle {
   configMapMatches: boolean
 }
 
-const decode = (value: string | undefined): string => (value === undefined ? '' : Buffer.from(value, 'base64').toString())
+const decode = (value: string | undefined): string =>
+  value === undefined ? '' : Buffer.from(value, 'base64').toString()
 const encode = (value: string): string => Buffer.from(value).toString('base64')
 
 function secretAction(namespace: string, verb: 'get' | 'update' = 'get') {
@@ -52,9 +53,12 @@ export async function readTrustBundle(clients: KubeClients, namespace: string): 
     issuerKeyPem: decode(secret.data?.['issuer.key']),
   }
   if (bundle.rootCertPem === '') {
-    throw new UserError(`Secret ${namespace}/${trustBundleName} has no ca.crt: the root certificate is not loaded yet`, {
-      hint: 'Sentry writes it when it starts; try again in a few minutes.',
-    })
+    throw new UserError(
+      `Secret ${namespace}/${trustBundleName} has no ca.crt: the root certificate is not loaded yet`,
+      {
+        hint: 'Sentry writes it when it starts; try again in a few minutes.',
+      },
+    )
   }
   const configMapMatches = configMap?.data?.['ca.crt'] === bundle.rootCertPem
   return {namespace, bundle, secret, configMap, configMapMatches}
@@ -113,7 +117,11 @@ export async function writeTrustBundle(
   const {namespace} = current
   const backupFile = await writeBackupFile(options.backupDir, current)
   const written = await call(clients, secretAction(namespace, 'update'), () =>
-    clients.core.replaceNamespacedSecret({name: trustBundleName, namespace, body: withBundleData(current.secret, next)}),
+    clients.core.replaceNamespacedSecret({
+      name: trustBundleName,
+      namespace,
+      body: withBundleData(current.secret, next),
+    }),
   )
   try {
     await replaceConfigMap(clients, current, next.rootCertPem)
@@ -122,7 +130,10 @@ export async function writeTrustBundle(
       clients.core.replaceNamespacedSecret({
         name: trustBundleName,
         namespace,
-        body: {...current.secret, metadata: {...current.secret.metadata, resourceVersion: written.metadata?.resourceVersion}},
+        body: {
+          ...current.secret,
+          metadata: {...current.secret.metadata, resourceVersion: written.metadata?.resourceVersion},
+        },
       }),
     ).then(
       () => 'the Secret was put back as it was',

@@ -17,7 +17,7 @@ export function configureColor(options: {noColor: boolean}): void {
 }
 
 export function isTty(stream: Stream): boolean {
-  return Boolean(process[stream].isTTY) && process.env.TERM !== 'dumb'
+  return process[stream].isTTY && process.env.TERM !== 'dumb'
 }
 
 /** Colour and icons appear only on a terminal; NO_COLOR and --no-color switch colour off. */
@@ -51,5 +51,5 @@ export function statusLine(stream: Stream, kind: StatusKind, message: string): s
 
 /** Prompts only when a person can answer: stdin and stdout are terminals and this is not CI. */
 export function canPrompt(): boolean {
-  return Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !process.env.CI
+  return process.stdin.isTTY && process.stdout.isTTY && !process.env.CI
 }

@@ -24,13 +24,7 @@ export function rootPublicKeyKept(current: CertificateInfo[], next: CertificateI
 }
 
 function certificateRows(label: string, certs: CertificateInfo[]): string[][] {
-  return certs.map((c) => [
-    label,
-    c.role,
-    c.subject,
-    c.sha256Fingerprint.slice(0, 23) + '…',
-    rfc1123(c.notAfter),
-  ])
+  return certs.map((c) => [label, c.role, c.subject, c.sha256Fingerprint.slice(0, 23) + '…', rfc1123(c.notAfter)])
 }
 
 export function renderPlan(plan: RenewalPlan): string {

@@ -1,0 +1,105 @@
+// What a trust bundle holds, certificate by certificate (for status, expiry and plans), and how urgent its expiry is.
+import {createHash, type KeyObject} from 'node:crypto'
+
+import {isSelfSigned, type ParsedCertificate, parseCertificates} from './certificate.js'
+import {type BundleSources, bundleFileNames, defaultClockSkewMs, type TrustBundle} from './trust-bundle.js'
+import {publicKeyDer} from './keys.js'
+
+export interface CertificateInfo {
+  role: 'root' | 'issuer'
+  subject: string
+  issuer: string
+  serialNumber: string
+  notBefore: Date
+  notAfter: Date
+  /** e.g. 'ECDSA P-256', 'Ed25519', 'RSA 2048'. */
+  keyAlgorithm: string
+  /** SHA-256 of the DER certificate as AA:BB:…, like `openssl x509 -fingerprint -sha256`. */
+  sha256Fingerprint: string
+  /** Hex SHA-256 of the SubjectPublicKeyInfo: equal values mean the same key pair. */
+  spkiSha256: string
+  selfSigned: boolean
+  /** Whole hours until notAfter, rounded down: negative as soon as the certificate has expired. */
+  hoursLeft: number
+  /** Math.floor(hoursLeft / 24), the whole days of the expiry banner. */
+  daysLeft: number
+}
+
+export type ExpiryLevel = 'ok' | 'warning' | 'critical'
+
+const hourMs = 60 * 60 * 1000
+
+/** Every root in ca.crt, then the issuer (the first certificate of issuer.crt). Throws UserError on unreadable PEM. */
+export function describeBundle(
+  bundle: Pick<TrustBundle, 'rootCertPem' | 'issuerCertPem'>,
+  now: Date = new Date(),
+  sources: Pick<BundleSources, 'rootCert' | 'issuerCert'> = bundleFileNames,
+): CertificateInfo[] {
+  const roots = parseCertificates(bundle.rootCertPem, sources.rootCert)
+  const [issuer] = parseCertificates(bundle.issuerCertPem, sources.issuerCert)
+  const infos = roots.map((root) => describeCertificate(root, 'root', now))
+  return issuer ? [...infos, describeCertificate(issuer, 'issuer', now)] : infos
+}
+
+export function describeCertificate(
+  cert: ParsedCertificate,
+  role: CertificateInfo['role'],
+  now: Date,
+): CertificateInfo {
+  const node = cert.nodeCertificate
+  // Floor, not truncation toward zero: a certificate that expired ten minutes ago has -1 hours left, not 0.
+  const hoursLeft = Math.floor((cert.notAfter.getTime() - now.getTime()) / hourMs)
+  return {
+    role,
+    subject: cert.subject,
+    issuer: cert.issuer,
+    serialNumber: node.serialNumber.toLowerCase(),
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    keyAlgorithm: keyAlgorithm(node.publicKey),
+    sha256Fingerprint: node.fingerprint256,
+    spkiSha256: createHash('sha256').update(publicKeyDer(node.publicKey)).digest('hex'),
+    selfSigned: isSelfSigned(cert),
+    hoursLeft,
+    daysLeft: Math.floor(hoursLeft / 24),
+  }
+}
+
+function keyAlgorithm(key: KeyObject): string {
+  const details = key.asymmetricKeyDetails
+  switch (key.asymmetricKeyType) {
+    case 'ec': {
+      const curve = details?.namedCurve ?? 'unknown curve'
+      return `ECDSA ${curveNames[curve] ?? curve}`
+    }
+    case 'rsa':
+      return `RSA ${details?.modulusLength ?? ''}`.trim()
+    case 'rsa-pss':
+      return `RSA-PSS ${details?.modulusLength ?? ''}`.trim()
+    case 'ed25519':
+      return 'Ed25519'
+    case 'ed448':
+      return 'Ed448'
+    default:
+      return key.asymmetricKeyType ?? 'unknown'
+  }
+}
+
+const curveNames: Record<string, string> = {prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521'}
+
+/**
+ * critical: a certificate has expired, or is not valid yet beyond the clock skew; warning: one has fewer than
+ * warnDays whole days left (the banner's rule); ok otherwise.
+ */
+export function expiryLevel(
+  certs: Pick<CertificateInfo, 'notBefore' | 'notAfter'>[],
+  warnDays: number,
+  now: Date = new Date(),
+  clockSkewMs = defaultClockSkewMs,
+): ExpiryLevel {
+  const time = now.getTime()
+  if (certs.some((c) => time >= c.notAfter.getTime() || c.notBefore.getTime() > time + clockSkewMs)) return 'critical'
+  const daysLeft = (c: Pick<CertificateInfo, 'notAfter'>): number =>
+    Math.floor(Math.floor((c.notAfter.getTime() - time) / hourMs) / 24)
+  return certs.some((c) => daysLeft(c) < warnDays) ? 'warning' : 'ok'
+}

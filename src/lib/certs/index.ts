@@ -1,0 +1,24 @@
+// The certificate engine: generate, parse, validate and describe Dapr trust bundles. Pure: crypto only, no I/O.
+export {type ParsedCertificate, parseCertificates} from './certificate.js'
+export {type CertificateInfo, describeBundle, type ExpiryLevel, expiryLevel} from './describe.js'
+export {parseGoDuration} from './duration.js'
+export {type GeneratedBundle, type GenerateOptions, generateBundle} from './generate.js'
+export {EncryptedKeyError, isEncryptedKey, parsePrivateKey, privateKeyToPem} from './keys.js'
+export {
+  type BundleSources,
+  bundleFileNames,
+  defaultClockSkewMs,
+  defaultTrustDomain,
+  defaultValidityDays,
+  type TrustBundle,
+} from './trust-bundle.js'
+export {
+  assertValidBundle,
+  formatProblem,
+  type ValidateOptions,
+  type ValidationProblem,
+  type ValidationReport,
+  type ValidationRule,
+  validateBundle,
+  validationRules,
+} from './validate.js'

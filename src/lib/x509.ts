@@ -1,0 +1,19 @@
+// The one door to @peculiar/x509: it needs a Reflect polyfill loaded before it and a WebCrypto provider.
+import 'reflect-metadata'
+
+import {webcrypto} from 'node:crypto'
+
+import * as x509 from '@peculiar/x509'
+
+x509.cryptoProvider.set(webcrypto)
+
+export {
+  AuthorityKeyIdentifierExtension,
+  BasicConstraintsExtension,
+  KeyUsageFlags,
+  KeyUsagesExtension,
+  Name,
+  SubjectKeyIdentifierExtension,
+  X509Certificate,
+  X509CertificateGenerator,
+} from '@peculiar/x509'
