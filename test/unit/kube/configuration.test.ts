@@ -1,0 +1,36 @@
+// The daprsystem Configuration's fields and Dapr's defaults.
+import assert from 'node:assert/strict'
+
+import {parseDaprSystemConfig} from '../../../src/lib/kube/configuration.js'
+
+describe('daprsystem Configuration', () => {
+  it('reads mTLS, trust domain, clock skew and workload TTL', () => {
+    const config = parseDaprSystemConfig('dapr-system', {
+      spec: {
+        mtls: {
+          enabled: true,
+          controlPlaneTrustDomain: 'example.org',
+          allowedClockSkew: '1h30m',
+          workloadCertTTL: '12h',
+        },
+      },
+    })
+    assert.deepEqual(config, {
+      namespace: 'dapr-system',
+      found: true,
+      mtlsEnabled: true,
+      trustDomain: 'example.org',
+      allowedClockSkew: '1h30m',
+      clockSkewMs: 5_400_000,
+      workloadCertTTL: '12h',
+    })
+  })
+
+  it('applies Dapr defaults to unset fields and treats an unset enabled as off', () => {
+    const config = parseDaprSystemConfig('x', {spec: {}})
+    assert.equal(config.mtlsEnabled, false)
+    assert.equal(config.trustDomain, 'cluster.local')
+    assert.equal(config.clockSkewMs, 15 * 60_000)
+    assert.equal(parseDaprSystemConfig('x', undefined).found, false)
+  })
+})
