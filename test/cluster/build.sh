@@ -2,12 +2,18 @@
 # Builds the test cluster's binaries from pinned Go modules: kube-apiserver, kube-controller-manager, kube-scheduler
 # and kubectl (k8s.io/kubernetes through a wrapper module), etcd (go.etcd.io/etcd/server/v3 through a wrapper module),
 # kwok and helm. Output is cached in $CLUSTER_BIN; a warm run checks versions and returns in seconds.
+# The whole script is one brace group, so bash parses it before running it: editing this file during a long build
+# must not break the build that is running (bash otherwise reads a script as it goes).
+{
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.sh"
 
 export GOWORK=off CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
 mkdir -p "$CLUSTER_BIN" "$CLUSTER_CACHE/src"
+# One build at a time: two would share 2 cores and write the same binaries; the second waits, then finds them current.
+exec 9>"$CLUSTER_CACHE/build.lock"
+flock 9
 log() { printf '[cluster build] %s\n' "$*" >&2; }
 started=$(date +%s)
 
@@ -98,3 +104,5 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(etcd kwok kubernetes helm)
 for t in "${targets[@]}"; do "build_$t"; done
 log "ready in $(( $(date +%s) - started ))s: $CLUSTER_BIN"
+exit
+}

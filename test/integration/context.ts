@@ -1,0 +1,104 @@
+// What the integration tests share: the `dapr` executable pointed at the test cluster, and direct reads of what the
+// cluster holds, so every assertion is about the real objects.
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+
+import {AppsV1Api, CoreV1Api, KubeConfig} from '@kubernetes/client-node'
+import {execa} from 'execa'
+
+import {type CliResult, dapr} from '../helpers/cli.js'
+
+export function adminKubeconfig(): string {
+  const file = process.env.IT_KUBECONFIG
+  if (!file) throw new Error('IT_KUBECONFIG is not set: run the integration suite through its mocha config')
+  return file
+}
+
+export function restrictedKubeconfig(): string {
+  const file = process.env.IT_RESTRICTED_KUBECONFIG
+  if (!file) throw new Error('IT_RESTRICTED_KUBECONFIG is not set')
+  return file
+}
+
+/** A HOME of its own per test file, so backups land somewhere the test can look and clean. */
+export class TestHome {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'dapr-home-'))
+  get backups(): string {
+    return path.join(this.dir, '.dapr', 'backups')
+  }
+  cleanup(): void {
+    rmSync(this.dir, {recursive: true, force: true})
+  }
+}
+
+export function daprK(home: TestHome, args: string[], kubeconfig = adminKubeconfig()): Promise<CliResult> {
+  return dapr([...args, '--kubeconfig', kubeconfig], {env: {HOME: home.dir}})
+}
+
+export async function kubectl(...args: string[]): Promise<string> {
+  const binary = process.env.IT_KUBECTL ?? 'kubectl'
+  const result = await execa(binary, args, {env: {KUBECONFIG: adminKubeconfig()}})
+  return result.stdout
+}
+
+export function clients(kubeconfig = adminKubeconfig()): {core: CoreV1Api; apps: AppsV1Api} {
+  const kc = new KubeConfig()
+  kc.loadFromFile(kubeconfig)
+  return {core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api)}
+}
+
+export interface ClusterBundle {
+  caCrt: string
+  issuerCrt: string
+  issuerKey: string
+  configMapCaCrt: string | undefined
+  secretVersion: string
+  configMapVersion: string
+}
+
+export async function readClusterBundle(namespace = 'dapr-system'): Promise<ClusterBundle> {
+  const {core} = clients()
+  const [secret, configMap] = await Promise.all([
+    core.readNamespacedSecret({name: 'dapr-trust-bundle', namespace}),
+    core.readNamespacedConfigMap({name: 'dapr-trust-bundle', namespace}),
+  ])
+  const decode = (key: string) => Buffer.from(secret.data?.[key] ?? '', 'base64').toString()
+  return {
+    caCrt: decode('ca.crt'),
+    issuerCrt: decode('issuer.crt'),
+    issuerKey: decode('issuer.key'),
+    configMapCaCrt: configMap.data?.['ca.crt'],
+    secretVersion: secret.metadata?.resourceVersion ?? '',
+    configMapVersion: configMap.metadata?.resourceVersion ?? '',
+  }
+}
+
+/** Lets the restricted user read, but not change, what Dapr keeps in a namespace. */
+export async function grantReadOnly(namespace: string): Promise<void> {
+  const manifest = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: {name: 'dapr-reader', namespace},
+        rules: [
+          {apiGroups: [''], resources: ['secrets', 'configmaps', 'pods'], verbs: ['get', 'list', 'watch']},
+          {apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list', 'watch']},
+          {apiGroups: ['dapr.io'], resources: ['configurations'], verbs: ['get', 'list', 'watch']},
+        ],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: {name: 'dapr-reader', namespace},
+        roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'dapr-reader'},
+        subjects: [{apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'restricted'}],
+      },
+    ],
+  })
+  const binary = process.env.IT_KUBECTL ?? 'kubectl'
+  await execa(binary, ['apply', '-f', '-'], {env: {KUBECONFIG: adminKubeconfig()}, input: manifest})
+}
