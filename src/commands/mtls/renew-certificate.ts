@@ -57,6 +57,7 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
       keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
     })
     if (this.flags['dry-run']) {
+      if (session) this.bannerFrom(prepared.plan.current)
       const result: Result = {plan: prepared.plan, written: false, backup: undefined, restarts: []}
       this.print(result, () => renderPlan(prepared.plan))
       return result
