@@ -1,6 +1,7 @@
 import js from '@eslint/js'
 import prettier from 'eslint-config-prettier/flat'
 import {defineConfig, globalIgnores} from 'eslint/config'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default defineConfig([
@@ -35,6 +36,6 @@ export default defineConfig([
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  {files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked]},
+  {files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked], languageOptions: {globals: globals.node}},
   prettier,
 ])

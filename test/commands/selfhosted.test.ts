@@ -39,7 +39,9 @@ describe('self-hosted mTLS', function () {
     certs = work.path('certs')
     config = work.path('config.yaml')
   })
-  afterEach(() => { work.cleanup(); })
+  afterEach(() => {
+    work.cleanup()
+  })
 
   const init = (...extra: string[]) => dapr(['init', '--enable-mtls', ...at(), '--config-file', config, ...extra])
 
@@ -104,7 +106,9 @@ describe('self-hosted mTLS', function () {
   })
 
   describe('dapr mtls renew-certificate', () => {
-    beforeEach(async () => { assert.equal((await init('--root-key-out', work.path('root.key'))).exitCode, 0); })
+    beforeEach(async () => {
+      assert.equal((await init('--root-key-out', work.path('root.key'))).exitCode, 0)
+    })
 
     it('renews with fresh certificates: a new root, a verified chain, the old files backed up', async () => {
       const oldRoot = work.read('certs/ca.crt')
@@ -297,9 +301,13 @@ describe('self-hosted mTLS', function () {
 
   describe('dapr mtls expiry', () => {
     const expiry = (...extra: string[]) => dapr(['mtls', 'expiry', ...at(), ...extra])
-    const renewFor = async (days: number) => { assert.equal((await dapr(['mtls', 'renew-certificate', ...at(), '--valid-until', String(days)])).exitCode, 0); }
+    const renewFor = async (days: number) => {
+      assert.equal((await dapr(['mtls', 'renew-certificate', ...at(), '--valid-until', String(days)])).exitCode, 0)
+    }
 
-    beforeEach(async () => { assert.equal((await init()).exitCode, 0); })
+    beforeEach(async () => {
+      assert.equal((await init()).exitCode, 0)
+    })
 
     it('exits 0 for a 365-day bundle and prints the official first line', async () => {
       const result = await expiry()
