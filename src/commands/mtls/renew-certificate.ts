@@ -1,9 +1,11 @@
 import {Flags} from '@oclif/core'
 
+import {UserError} from '../../lib/errors.js'
 import {certsDirFlag, kubernetesFlag, validUntilFlag} from '../../lib/flags.js'
 import {type ClusterSession, KubeCommand} from '../../lib/kube-command.js'
 import type {RestartOutcome} from '../../lib/kube/index.js'
-import {passphrasePrompt} from '../../lib/output/prompt.js'
+import {confirm, passphrasePrompt} from '../../lib/output/prompt.js'
+import {canPrompt} from '../../lib/output/terminal.js'
 import {rfc1123} from '../../lib/output/time-layouts.js'
 import {modeMessage, resolveRenewalMode} from '../../lib/renewal/mode.js'
 import {renderPlan} from '../../lib/renewal/plan.js'
@@ -43,6 +45,7 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
       defaultHelp: '~/.dapr/backups',
     }),
     'dry-run': Flags.boolean({summary: 'Print what would be generated, written and restarted; change nothing.'}),
+    yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation at a terminal (-k).'}),
   }
 
   async run(): Promise<Result> {
@@ -61,6 +64,12 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
       const result: Result = {plan: prepared.plan, written: false, backup: undefined, restarts: []}
       this.print(result, () => renderPlan(prepared.plan))
       return result
+    }
+    // At a terminal, a cluster renewal shows its plan and asks first; scripts (no terminal) are never asked.
+    if (session && !this.flags.yes && canPrompt() && !this.jsonEnabled()) {
+      process.stderr.write(renderPlan(prepared.plan) + '\n')
+      if (!(await confirm('Replace the trust bundle now?', false)))
+        throw new UserError('cancelled; nothing was changed')
     }
     this.progress('pending', 'Starting certificate rotation')
     this.progress('info', modeMessage(mode))

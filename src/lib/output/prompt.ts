@@ -14,3 +14,11 @@ export function passphrasePrompt(machineOutput: boolean): PassphrasePrompt | und
     return answer.passphrase
   }
 }
+
+/** Asks yes/no at a terminal; undefined when nobody can answer, so the caller decides what that means. */
+export async function confirm(message: string, machineOutput: boolean): Promise<boolean | undefined> {
+  if (machineOutput || !canPrompt()) return undefined
+  const {default: inquirer} = await import('inquirer')
+  const answer = await inquirer.prompt<{ok: boolean}>([{type: 'confirm', name: 'ok', message, default: false}])
+  return answer.ok
+}
