@@ -1,47 +1,43 @@
+// `dapr init`: the certificates directory and Configuration file (self-hosted), or the control plane installed with
+// Helm and mTLS settled from the start (-k). Which flags belong to which mode is checked before anything runs.
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/command.js'
-import {certsDirFlag, validUntilFlag} from '../lib/flags.js'
+import {kubernetesFlag, validUntilFlag} from '../lib/flags.js'
+import {installFlags, normalizeBooleanValues} from '../lib/helm/flags.js'
+import type {InstallResult} from '../lib/helm/install.js'
+import {assertFlagsFitMode, installOptions} from '../lib/helm/options.js'
+import type {InstallPlan} from '../lib/helm/plan.js'
 import {passphrasePrompt} from '../lib/output/prompt.js'
-import {rfc1123} from '../lib/output/time-layouts.js'
 import {resolveRenewalMode} from '../lib/renewal/mode.js'
+import {defaultCertsDir} from '../lib/selfhosted/certs-dir.js'
 import {defaultConfigFile} from '../lib/selfhosted/config-file.js'
-import {initSelfHosted, type SelfHostedInitResult} from '../lib/selfhosted/init.js'
-
-/** The Dapr docs write `--enable-mtls=false`; oclif spells a false boolean `--no-enable-mtls`. */
-function normalizeBooleanValues(argv: string[]): string[] {
-  return argv.map((arg) => {
-    const match = /^--(enable-mtls|enable-ha|wait)=(true|false)$/i.exec(arg)
-    if (!match) return arg
-    return match[2]?.toLowerCase() === 'true' ? `--${match[1]}` : `--no-${match[1]}`
-  })
-}
+import {initSelfHosted, renderSelfHostedInit, type SelfHostedInitResult} from '../lib/selfhosted/init.js'
 
 export default class Init extends BaseCommand<typeof Init> {
-  static override summary = 'Set up Dapr mTLS certificates.'
-  static override description = `Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates directory (keys mode 0600) and a Dapr Configuration file with spec.mtls.enabled: true (an existing file is edited in place, comments kept). Existing certificates are never replaced without --force.`
+  static override summary = 'Set up Dapr mTLS certificates, or install the Dapr control plane with them (-k).'
+  static override description = `With -k: installs the control plane with Helm (release dapr; the namespace is created if missing), mTLS on unless --enable-mtls=false. Certificates you bring, or make with --generate-certs, are checked by Sentry's rules before Helm runs and reach Helm in a temporary 0600 values file, never on its command line; without them Sentry generates its own.
+Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates directory (keys mode 0600) and a Dapr Configuration file with spec.mtls.enabled: true (an existing file is edited in place, comments kept). Existing certificates are never replaced without --force.`
 
   static override examples = [
-    '<%= config.bin %> init --enable-mtls',
+    '<%= config.bin %> init -k --generate-certs --root-key-out root.key --enable-ha --wait',
+    '<%= config.bin %> init -k --chart ./dapr-1.16.2.tgz --runtime-version 1.16.2 --dry-run',
     '<%= config.bin %> init --enable-mtls --valid-until 730 --root-key-out ~/.dapr/root.key',
     '<%= config.bin %> init --enable-mtls=false',
   ]
 
+  // Self-hosted flags have no parse-time default either, so a given one can be told apart (see assertFlagsFitMode).
   static override flags = {
-    'enable-mtls': Flags.boolean({
-      summary: 'Turn mutual TLS on (--enable-mtls=false turns it off).',
-      default: true,
-      allowNo: true,
-    }),
-    'certs-dir': certsDirFlag,
-    'config-file': Flags.string({
-      summary: 'Dapr Configuration file to create or edit.',
-      default: () => Promise.resolve(defaultConfigFile()),
-      defaultHelp: () => Promise.resolve('~/.dapr/config.yaml'),
-    }),
+    kubernetes: kubernetesFlag,
+    'enable-mtls': Flags.boolean({summary: 'Turn mutual TLS on (=false turns it off).', default: true, allowNo: true}),
+    ...installFlags,
+    'certs-dir': Flags.string({summary: 'Certificates directory [default: ~/.dapr/certs].'}),
+    'config-file': Flags.string({summary: 'Dapr Configuration file to create or edit [default: ~/.dapr/config.yaml].'}),
     'valid-until': validUntilFlag,
-    'trust-domain': Flags.string({summary: 'Trust domain of the new root.', default: 'cluster.local'}),
-    'root-key-out': Flags.string({summary: 'Also write the new root private key to this file (mode 0600).'}),
+    'trust-domain': Flags.string({summary: 'Trust domain of the new root (self-hosted) [default: cluster.local].'}),
+    'root-key-out': Flags.string({
+      summary: 'Also write a new root private key to this file (mode 0600; -k: with --generate-certs).',
+    }),
     'ca-root-certificate': Flags.string({summary: 'Root certificate(s) you bring (PEM).'}),
     'issuer-public-certificate': Flags.string({summary: 'Issuer certificate you bring (PEM).'}),
     'issuer-private-key': Flags.string({summary: 'Issuer private key you bring (PEM).'}),
@@ -53,38 +49,43 @@ export default class Init extends BaseCommand<typeof Init> {
     await super.init()
   }
 
-  async run(): Promise<SelfHostedInitResult> {
-    const mode = resolveRenewalMode(this.flags)
+  async run(): Promise<SelfHostedInitResult | InstallResult | InstallPlan> {
+    assertFlagsFitMode(this.flags.kubernetes, this.flags)
+    return this.flags.kubernetes ? this.installOnKubernetes() : this.initSelfHosted()
+  }
+
+  private async installOnKubernetes(): Promise<InstallResult | InstallPlan> {
+    const options = installOptions(this.flags)
+    const {installDapr, installedMessage} = await import('../lib/helm/install.js')
+    const outcome = await installDapr(options, {
+      dryRun: this.flags['dry-run'] ?? false,
+      keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
+      progress: this.progress.bind(this),
+    })
+    if (outcome.dryRun) {
+      const {renderInstallPlan} = await import('../lib/helm/plan.js')
+      this.print(outcome.plan, () => renderInstallPlan(outcome.plan))
+      return outcome.plan
+    }
+    this.result('success', installedMessage(outcome.result.namespace))
+    return outcome.result
+  }
+
+  private async initSelfHosted(): Promise<SelfHostedInitResult> {
     const result = await initSelfHosted({
-      certsDir: this.flags['certs-dir'],
-      configFile: this.flags['config-file'],
+      certsDir: this.flags['certs-dir'] ?? defaultCertsDir(),
+      configFile: this.flags['config-file'] ?? defaultConfigFile(),
       enableMtls: this.flags['enable-mtls'],
-      mode,
-      trustDomain: this.flags['trust-domain'],
-      force: this.flags.force,
+      mode: resolveRenewalMode(this.flags),
+      trustDomain: this.flags['trust-domain'] ?? 'cluster.local',
+      force: this.flags.force ?? false,
       rootKeyOut: this.flags['root-key-out'],
       keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
     })
     if (result.backupDir) this.progress('info', `Previous certificates saved in ${result.backupDir}`)
     if (result.rootKeyFile)
       this.progress('info', `Root private key written to ${result.rootKeyFile} (mode 0600); keep it safe`)
-    this.print(result, () => renderInit(result))
+    this.print(result, () => renderSelfHostedInit(result))
     return result
   }
-}
-
-function renderInit(result: SelfHostedInitResult): string {
-  const config = `Configuration ${result.configFile} ${result.configFileChange} (spec.mtls.enabled: ${result.mtlsEnabled})`
-  if (!result.mtlsEnabled) return `Mutual TLS is disabled. ${config}`
-  const root = result.certificates.find((c) => c.role === 'root')
-  return [
-    `Success! mTLS certificates written to ${result.certsDir ?? ''}, valid through ${root ? rfc1123(root.notAfter) : ''}.`,
-    config,
-    '',
-    'Next steps:',
-    `  1. Start Sentry with these certificates: sentry --issuer-credentials ${result.certsDir ?? ''} --trust-domain ${root?.subject.replace(/^O=/, '') ?? 'cluster.local'}`,
-    '  2. Load them into your shell for daprd: eval "$(dapr mtls env)"',
-    `  3. Run daprd with --enable-mtls --sentry-address localhost:50001 --config ${result.configFile}`,
-    '  Check expiry any time with: dapr mtls expiry',
-  ].join('\n')
 }

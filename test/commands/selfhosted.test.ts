@@ -9,7 +9,7 @@ import {execa} from 'execa'
 
 import {generateBundle} from '../../src/lib/certs/index.js'
 import {assertCleanFailure, dapr} from '../helpers/cli.js'
-import {OpenSslDir} from '../unit/certs/openssl.js'
+import {OpenSslDir} from '../helpers/openssl.js'
 
 /** Every file below a directory with its SHA-256, to prove a failed command changed nothing. */
 function snapshot(dir: string): Record<string, string> {
@@ -26,6 +26,15 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 const mode = (file: string) => statSync(file).mode & 0o777
+
+/** A bundle that expired a month ago, made by the engine since openssl 3.0 cannot backdate a certificate. */
+const expiredBundle = () =>
+  generateBundle({
+    namespace: 'default',
+    validityDays: 30,
+    clockSkewMs: 0,
+    now: new Date(Date.now() - 60 * 86_400_000),
+  })
 
 describe('self-hosted mTLS', function () {
   this.timeout(60_000)
@@ -174,37 +183,15 @@ describe('self-hosted mTLS', function () {
     })
 
     describe('refuses bad input with one line, the right exit code, and the directory unchanged', () => {
-      const byo = (root: string, issuer: string, key: string) => [
-        '--ca-root-certificate',
-        work.path(root),
-        '--issuer-public-certificate',
-        work.path(issuer),
-        '--issuer-private-key',
-        work.path(key),
-      ]
-      /** A valid root + issuer made by openssl, under names prefixed by `p`. */
-      const opensslBundle = (p: string, issuerExtensions = 'issuer') => {
-        work.ecKey(`${p}root.key`)
-        work.root(`${p}ca.crt`, {key: `${p}root.key`, subject: '/O=cluster.local', days: 800})
-        work.ecKey(`${p}issuer.key`)
-        work.signed(`${p}issuer.crt`, {
-          key: `${p}issuer.key`,
-          subject: '/O=issuer',
-          days: 400,
-          caCert: `${p}ca.crt`,
-          caKey: `${p}root.key`,
-          extensions: issuerExtensions,
-        })
-      }
       const cases: {name: string; exit: number; stderr: RegExp; args: () => Promise<string[]> | string[]}[] = [
         {
           name: 'a root file that is not PEM',
           exit: 1,
           stderr: /not-pem\.crt/,
           args: () => {
-            opensslBundle('a-')
+            work.bundle('a-')
             work.write('not-pem.crt', 'hello, I am not a certificate\n')
-            return byo('not-pem.crt', 'a-issuer.crt', 'a-issuer.key')
+            return work.byoFlags('not-pem.crt', 'a-issuer.crt', 'a-issuer.key')
           },
         },
         {
@@ -212,9 +199,9 @@ describe('self-hosted mTLS', function () {
           exit: 1,
           stderr: /other\.key/,
           args: () => {
-            opensslBundle('b-')
+            work.bundle('b-')
             work.ecKey('other.key')
-            return byo('b-ca.crt', 'b-issuer.crt', 'other.key')
+            return work.byoFlags('b-ca.crt', 'b-issuer.crt', 'other.key')
           },
         },
         {
@@ -222,9 +209,9 @@ describe('self-hosted mTLS', function () {
           exit: 1,
           stderr: /c-issuer\.crt/,
           args: () => {
-            opensslBundle('c-')
-            opensslBundle('d-')
-            return byo('d-ca.crt', 'c-issuer.crt', 'c-issuer.key')
+            work.bundle('c-')
+            work.bundle('d-')
+            return work.byoFlags('d-ca.crt', 'c-issuer.crt', 'c-issuer.key')
           },
         },
         {
@@ -232,15 +219,9 @@ describe('self-hosted mTLS', function () {
           exit: 1,
           stderr: /expired/,
           args: async () => {
-            const old = await generateBundle({
-              trustDomain: 'cluster.local',
-              namespace: 'default',
-              validityDays: 30,
-              clockSkewMs: 0,
-              now: new Date(Date.now() - 60 * 86_400_000),
-            })
+            const old = await expiredBundle()
             work.writeBundle(old.bundle, 'e-')
-            return byo('e-ca.crt', 'e-issuer.crt', 'e-issuer.key')
+            return work.byoFlags('e-ca.crt', 'e-issuer.crt', 'e-issuer.key')
           },
         },
         {
@@ -248,8 +229,8 @@ describe('self-hosted mTLS', function () {
           exit: 1,
           stderr: /f-issuer\.crt.*CA/i,
           args: () => {
-            opensslBundle('f-', 'not_ca')
-            return byo('f-ca.crt', 'f-issuer.crt', 'f-issuer.key')
+            work.bundle('f-', {issuerExtensions: 'not_ca'})
+            return work.byoFlags('f-ca.crt', 'f-issuer.crt', 'f-issuer.key')
           },
         },
         {
@@ -263,8 +244,12 @@ describe('self-hosted mTLS', function () {
           exit: 2,
           stderr: /--private-key cannot be combined/,
           args: () => {
-            opensslBundle('g-')
-            return [...byo('g-ca.crt', 'g-issuer.crt', 'g-issuer.key'), '--private-key', work.path('root.key')]
+            work.bundle('g-')
+            return [
+              ...work.byoFlags('g-ca.crt', 'g-issuer.crt', 'g-issuer.key'),
+              '--private-key',
+              work.path('root.key'),
+            ]
           },
         },
         {
@@ -278,8 +263,8 @@ describe('self-hosted mTLS', function () {
           exit: 2,
           stderr: /--valid-until cannot be combined/,
           args: () => {
-            opensslBundle('h-')
-            return [...byo('h-ca.crt', 'h-issuer.crt', 'h-issuer.key'), '--valid-until', '10']
+            work.bundle('h-')
+            return [...work.byoFlags('h-ca.crt', 'h-issuer.crt', 'h-issuer.key'), '--valid-until', '10']
           },
         },
         {name: '--valid-until 0', exit: 2, stderr: /valid-until/, args: () => ['--valid-until', '0']},
@@ -327,13 +312,7 @@ describe('self-hosted mTLS', function () {
     })
 
     it('exits 4 for an expired bundle, also under -o json', async () => {
-      const old = await generateBundle({
-        trustDomain: 'cluster.local',
-        namespace: 'default',
-        validityDays: 30,
-        clockSkewMs: 0,
-        now: new Date(Date.now() - 60 * 86_400_000),
-      })
+      const old = await expiredBundle()
       work.writeBundle(old.bundle, 'certs/')
       const result = await expiry('-o', 'json')
       assert.equal(result.exitCode, 4)

@@ -13,7 +13,10 @@ export interface CliResult {
   stderr: string
 }
 
-export async function dapr(args: string[], options: {env?: Record<string, string>; input?: string} = {}): Promise<CliResult> {
+export async function dapr(
+  args: string[],
+  options: {env?: Record<string, string>; input?: string} = {},
+): Promise<CliResult> {
   if (!existsSync(path.join(root, 'dist', 'commands'))) throw new Error('dist/ is missing: run `npm run build` first')
   const result = await execa('node', [runJs, ...args], {
     reject: false,
@@ -27,6 +30,7 @@ export async function dapr(args: string[], options: {env?: Record<string, string
 /** A failure as the design asks: one line (two with a hint) on stderr, no stack trace. */
 export function assertCleanFailure(result: CliResult): void {
   const lines = result.stderr.split('\n').filter((line) => line.trim() !== '')
-  if (lines.length === 0 || lines.length > 2) throw new Error(`expected one or two stderr lines, got:\n${result.stderr}`)
+  if (lines.length === 0 || lines.length > 2)
+    throw new Error(`expected one or two stderr lines, got:\n${result.stderr}`)
   if (/\n\s+at .+\(.*:\d+:\d+\)/.test(result.stderr)) throw new Error(`stack trace on stderr:\n${result.stderr}`)
 }

@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import {installDaprFixture} from '../cluster/fixture.js'
 import {assertCleanFailure} from '../helpers/cli.js'
-import {OpenSslDir} from '../unit/certs/openssl.js'
+import {OpenSslDir} from '../helpers/openssl.js'
 import {
   adminKubeconfig,
   clients,
@@ -84,34 +84,13 @@ describe('dapr mtls renew-certificate -k', function () {
   })
 
   describe('certificates you bring', () => {
-    const byo = (root: string, issuer: string, key: string) => [
-      '--ca-root-certificate',
-      work.path(root),
-      '--issuer-public-certificate',
-      work.path(issuer),
-      '--issuer-private-key',
-      work.path(key),
-    ]
-    const makeBundle = (prefix: string) => {
-      work.ecKey(`${prefix}root.key`)
-      work.root(`${prefix}ca.crt`, {key: `${prefix}root.key`, subject: '/O=cluster.local', days: 700})
-      work.ecKey(`${prefix}issuer.key`)
-      work.signed(`${prefix}issuer.crt`, {
-        key: `${prefix}issuer.key`,
-        subject: '/O=dapr-issuer',
-        days: 365,
-        caCert: `${prefix}ca.crt`,
-        caKey: `${prefix}root.key`,
-      })
-    }
-
     it('installs a valid bundle as given', async () => {
-      makeBundle('a-')
+      work.bundle('a-')
       const result = await daprK(home, [
         'mtls',
         'renew-certificate',
         '-k',
-        ...byo('a-ca.crt', 'a-issuer.crt', 'a-issuer.key'),
+        ...work.byoFlags('a-ca.crt', 'a-issuer.crt', 'a-issuer.key'),
       ])
       assert.equal(result.exitCode, 0, result.stderr)
       const after = await readClusterBundle()
@@ -125,10 +104,15 @@ describe('dapr mtls renew-certificate -k', function () {
       ['an issuer from another root', ['a-ca.crt', 'b-issuer.crt', 'b-issuer.key']],
     ] as const) {
       it(`refuses ${name} with exit 1 and leaves the cluster objects byte-for-byte unchanged`, async () => {
-        makeBundle('a-')
-        makeBundle('b-')
+        work.bundle('a-')
+        work.bundle('b-')
         const before = await readClusterBundle()
-        const result = await daprK(home, ['mtls', 'renew-certificate', '-k', ...byo(files[0], files[1], files[2])])
+        const result = await daprK(home, [
+          'mtls',
+          'renew-certificate',
+          '-k',
+          ...work.byoFlags(files[0], files[1], files[2]),
+        ])
         assert.equal(result.exitCode, 1, result.stderr)
         assertCleanFailure(result)
         assert.deepEqual(await readClusterBundle(), before)

@@ -5,7 +5,8 @@ import {UserError} from '../errors.js'
 import {buildNewBundle} from '../renewal/new-bundle.js'
 import type {KeyLoadOptions} from '../renewal/inputs.js'
 import type {RenewalMode} from '../renewal/mode.js'
-import {presentBundleFiles, writeCertsDir} from './certs-dir.js'
+import {rfc1123} from '../output/time-layouts.js'
+import {defaultCertsDir, presentBundleFiles, writeCertsDir} from './certs-dir.js'
 import {type ConfigChange, setMtlsInConfigFile} from './config-file.js'
 import {assertKeyFileWritable, writeKeyFile} from './key-file.js'
 import {selfHostedDefaults} from './target.js'
@@ -70,4 +71,23 @@ export async function initSelfHosted(options: SelfHostedInitOptions): Promise<Se
   result.certificates = next.certificates
   result.configFileChange = await setMtlsInConfigFile(options.configFile, true)
   return result
+}
+
+/** What init did and what to run next; commands name --certs-dir only when it is not the default. */
+export function renderSelfHostedInit(result: SelfHostedInitResult): string {
+  const config = `Configuration ${result.configFile} ${result.configFileChange} (spec.mtls.enabled: ${result.mtlsEnabled})`
+  if (!result.mtlsEnabled || result.certsDir === undefined) return `Mutual TLS is disabled. ${config}`
+  const root = result.certificates.find((c) => c.role === 'root')
+  const trustDomain = root?.subject.replace(/^O=/, '') ?? 'cluster.local'
+  const dirFlag = result.certsDir === defaultCertsDir() ? '' : ` --certs-dir '${result.certsDir}'`
+  return [
+    `Success! mTLS certificates written to ${result.certsDir}, valid through ${root ? rfc1123(root.notAfter) : ''}.`,
+    config,
+    '',
+    'Next steps:',
+    `  1. Start Sentry with these certificates: sentry --issuer-credentials ${result.certsDir} --trust-domain ${trustDomain}`,
+    `  2. Load them into your shell for daprd: eval "$(dapr mtls env${dirFlag})"`,
+    `  3. Run daprd with --enable-mtls --sentry-address localhost:50001 --config ${result.configFile}`,
+    `  Check expiry any time with: dapr mtls expiry${dirFlag}`,
+  ].join('\n')
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 
 import {generateBundle, parseCertificates} from '../../../src/lib/certs/index.js'
 import {UserError} from '../../../src/lib/errors.js'
-import {OpenSslDir} from './openssl.js'
+import {OpenSslDir} from '../../helpers/openssl.js'
 
 describe('parseCertificates', () => {
   let dir: OpenSslDir

@@ -9,7 +9,7 @@ import {
   type TrustBundle,
 } from '../../../src/lib/certs/index.js'
 import {UserError} from '../../../src/lib/errors.js'
-import {OpenSslDir} from './openssl.js'
+import {OpenSslDir} from '../../helpers/openssl.js'
 
 const minuteMs = 60 * 1000
 const hourMs = 60 * minuteMs

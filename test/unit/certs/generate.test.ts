@@ -3,7 +3,7 @@ import {createPrivateKey} from 'node:crypto'
 
 import {generateBundle, type GeneratedBundle, parsePrivateKey} from '../../../src/lib/certs/index.js'
 import {UsageError, UserError} from '../../../src/lib/errors.js'
-import {OpenSslDir, rawSubject} from './openssl.js'
+import {OpenSslDir, rawSubject} from '../../helpers/openssl.js'
 
 const minuteMs = 60 * 1000
 const dayMs = 24 * 60 * minuteMs

@@ -3,7 +3,7 @@ import {createPublicKey, type KeyObject} from 'node:crypto'
 
 import {EncryptedKeyError, isEncryptedKey, parsePrivateKey, privateKeyToPem} from '../../../src/lib/certs/index.js'
 import {UserError} from '../../../src/lib/errors.js'
-import {OpenSslDir} from './openssl.js'
+import {OpenSslDir} from '../../helpers/openssl.js'
 
 function publicPem(key: KeyObject): string {
   return createPublicKey(key).export({type: 'spki', format: 'pem'}).toString()

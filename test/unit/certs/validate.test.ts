@@ -8,7 +8,7 @@ import {
   type ValidationProblem,
 } from '../../../src/lib/certs/index.js'
 import {UserError} from '../../../src/lib/errors.js'
-import {OpenSslDir} from './openssl.js'
+import {OpenSslDir} from '../../helpers/openssl.js'
 
 const minuteMs = 60 * 1000
 const dayMs = 24 * 60 * minuteMs

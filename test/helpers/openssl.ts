@@ -4,7 +4,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import type {TrustBundle} from '../../../src/lib/certs/index.js'
+import type {TrustBundle} from '../../src/lib/certs/index.js'
 
 // Extension profiles for `openssl req -x509` / `openssl x509 -req`; each test picks one by section name.
 const config = `
@@ -151,6 +151,40 @@ export class OpenSslDir {
     return text.includes('CERTIFICATE')
       ? this.openssl('x509', '-in', name, '-noout', '-pubkey')
       : this.openssl('pkey', '-in', name, '-pubout')
+  }
+
+  /**
+   * A root and an issuer signed by it, named `<prefix>ca.crt`, `<prefix>root.key`, `<prefix>issuer.crt` and
+   * `<prefix>issuer.key`: the bundle an operator brings, made the way Dapr's docs make one.
+   */
+  bundle(prefix: string, options: {issuerExtensions?: string; rootSubject?: string; issuerSubject?: string} = {}) {
+    this.ecKey(`${prefix}root.key`)
+    this.root(`${prefix}ca.crt`, {
+      key: `${prefix}root.key`,
+      subject: options.rootSubject ?? '/O=cluster.local',
+      days: 700,
+    })
+    this.ecKey(`${prefix}issuer.key`)
+    this.signed(`${prefix}issuer.crt`, {
+      key: `${prefix}issuer.key`,
+      subject: options.issuerSubject ?? '/O=dapr-issuer',
+      days: 365,
+      caCert: `${prefix}ca.crt`,
+      caKey: `${prefix}root.key`,
+      extensions: options.issuerExtensions,
+    })
+  }
+
+  /** The three flags that bring certificates, for files in this directory. */
+  byoFlags(rootCert: string, issuerCert: string, issuerKey: string): string[] {
+    return [
+      '--ca-root-certificate',
+      this.path(rootCert),
+      '--issuer-public-certificate',
+      this.path(issuerCert),
+      '--issuer-private-key',
+      this.path(issuerKey),
+    ]
   }
 
   cleanup(): void {
