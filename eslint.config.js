@@ -11,7 +11,7 @@ export default defineConfig([
   {
     languageOptions: {
       parserOptions: {
-        projectService: {allowDefaultProject: ['*.js', 'bin/*.js']},
+        projectService: {allowDefaultProject: ['*.js', 'bin/*.js', 'bench/*.js', 'scripts/*.mjs']},
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -36,6 +36,10 @@ export default defineConfig([
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  {files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked], languageOptions: {globals: globals.node}},
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {globals: globals.node},
+  },
   prettier,
 ])

@@ -77,7 +77,8 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
       this.progress('info', `Updating certificates in namespace ${session.namespace} of your Kubernetes cluster`)
     for (const warning of prepared.plan.warnings) this.progress('warning', warning)
     const result: Result = {...(await applyRenewal(target, prepared)), restarts: []}
-    if (result.backup) this.progress('info', `Previous trust bundle saved in ${result.backup}`)
+    if (result.backup)
+      this.progress('info', `Previous ${session ? 'trust bundle' : 'certificates'} saved in ${result.backup}`)
     const root = result.plan.next.find((c) => c.role === 'root')
     this.result(
       'success',
