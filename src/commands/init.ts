@@ -82,6 +82,7 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
       rootKeyOut: this.flags['root-key-out'],
       keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
     })
+    for (const warning of result.warnings) this.progress('warning', warning)
     if (result.backupDir) this.progress('info', `Previous certificates saved in ${result.backupDir}`)
     if (result.rootKeyFile)
       this.progress('info', `Root private key written to ${result.rootKeyFile} (mode 0600); keep it safe`)

@@ -1,4 +1,4 @@
-import {UserError, UsageError} from '../lib/errors.js'
+import {DaprNotInstalledError, UserError, UsageError} from '../lib/errors.js'
 import {kubernetesFlag} from '../lib/flags.js'
 import {KubeCommand} from '../lib/kube-command.js'
 import type {ComponentStatus} from '../lib/kube/index.js'
@@ -29,10 +29,7 @@ Exit codes: 0 all healthy, 3 a component is not healthy, 1 Dapr was not found or
       throw new UsageError('status reads the control plane of a Kubernetes cluster: add -k')
     }
     const session = await this.cluster().catch((error: unknown) => {
-      if (error instanceof UserError && error.message.startsWith('Dapr is not installed')) {
-        throw new UserError(notInstalled, {hint: error.hint})
-      }
-      throw error
+      throw error instanceof DaprNotInstalledError ? new UserError(notInstalled, {hint: error.hint}) : error
     })
     this.fetchBannerBundle(session)
     const components = await session.kube.readControlPlaneStatus(session.clients, session.namespace)

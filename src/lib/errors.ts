@@ -22,6 +22,12 @@ export class UsageError extends UserError {
   }
 }
 
-export function isUserError(error: unknown): error is UserError {
-  return error instanceof UserError
+/** No Dapr control plane was found in the cluster; `status -k` words this its own way. */
+export class DaprNotInstalledError extends UserError {
+  constructor(context: string) {
+    super(`Dapr is not installed in this cluster (context ${context})`, {
+      hint: 'No daprsystem Configuration or dapr-sentry Deployment was found. Install it with `dapr init -k`, or pass -n.',
+    })
+    this.name = 'DaprNotInstalledError'
+  }
 }

@@ -21,6 +21,11 @@ export const clusterFlags = {
     helpGroup: 'KUBERNETES',
   }),
   context: Flags.string({summary: 'The kubeconfig context to use.', helpGroup: 'KUBERNETES'}),
+  'request-timeout': Flags.integer({
+    summary: 'Seconds one request to the API server may take [default: 30].',
+    min: 1,
+    helpGroup: 'KUBERNETES',
+  }),
   namespace: Flags.string({
     char: 'n',
     summary: 'The Dapr control-plane namespace (default: found from the daprsystem Configuration).',

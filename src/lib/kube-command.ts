@@ -4,6 +4,7 @@ import type {Command} from '@oclif/core'
 
 import {type CertificateInfo, describeBundle, type TrustBundle} from './certs/index.js'
 import {BaseCommand} from './command.js'
+import {UsageError} from './errors.js'
 import {clusterFlags} from './flags.js'
 import {expiryBanner} from './output/banner.js'
 import {statusLine} from './output/terminal.js'
@@ -18,16 +19,47 @@ export interface ClusterSession {
 
 export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<T> {
   static override baseFlags = {...BaseCommand.baseFlags, ...clusterFlags}
+  /** Commands that work on the certificates directory without -k set this: cluster flags then need -k. */
+  static selfHostedWithoutK = false
+  /** Flags of the command that only mean something with -k. */
+  static clusterOnlyFlags: string[] = []
 
   private session: Promise<ClusterSession> | undefined
   private bannerCertificates: Promise<CertificateInfo[] | undefined> | undefined
+
+  override async init(): Promise<void> {
+    await super.init()
+    const ctor = this.ctor as typeof KubeCommand
+    const flags = this.flags as Record<string, unknown>
+    if (!ctor.selfHostedWithoutK || flags.kubernetes === true) return
+    // Without -k the command works on disk; a cluster flag would be silently ignored, so it is a mistake to stop for.
+    const given = [...Object.keys(clusterFlags), ...ctor.clusterOnlyFlags].find(
+      (name) => flags[name] !== undefined && flags[name] !== false,
+    )
+    if (given !== undefined) {
+      throw new UsageError(
+        `--${given} only applies to a Kubernetes cluster`,
+        `Add -k to work on the cluster, or drop --${given} to work on the certificates on disk.`,
+      )
+    }
+  }
 
   /** Connects and finds the control-plane namespace, once. The Kubernetes client is loaded only here. */
   protected cluster(): Promise<ClusterSession> {
     this.session ??= (async () => {
       const kube = await import('./kube/index.js')
-      const flags = this.flags as {kubeconfig?: string; context?: string; namespace?: string}
-      const clients = kube.connect({kubeconfig: flags.kubeconfig, context: flags.context})
+      const flags = this.flags as {
+        kubeconfig?: string
+        context?: string
+        namespace?: string
+        'request-timeout'?: number
+      }
+      const requestTimeout = flags['request-timeout']
+      const clients = kube.connect({
+        kubeconfig: flags.kubeconfig,
+        context: flags.context,
+        requestTimeoutMs: requestTimeout === undefined ? undefined : requestTimeout * 1000,
+      })
       const namespace = await kube.findControlPlaneNamespace(clients, flags.namespace)
       return {kube, clients, namespace}
     })()

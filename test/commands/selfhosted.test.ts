@@ -112,6 +112,43 @@ describe('self-hosted mTLS', function () {
       assert.equal(work.publicKeyOf('root.key'), work.publicKeyOf('certs/ca.crt'))
       assert.doesNotMatch(result.stdout + result.stderr, /PRIVATE KEY/)
     })
+
+    for (const broken of ['spec: [\n', 'spec: foo\n']) {
+      it(`with a Configuration file it cannot edit (${JSON.stringify(broken)}) fails in one line before writing anything`, async () => {
+        writeFileSync(config, broken)
+        const result = await init('--root-key-out', work.path('root.key'))
+        assert.equal(result.exitCode, 1, result.stderr)
+        assertCleanFailure(result)
+        assert.match(result.stderr, /config\.yaml is not a valid YAML Configuration: .*\n.*nothing was changed/)
+        assert.doesNotMatch(result.stderr, /unexpected error/)
+        assert.equal(existsSync(certs), false)
+        assert.equal(existsSync(work.path('root.key')), false)
+        assert.equal(readFileSync(config, 'utf8'), broken)
+      })
+    }
+
+    it('reports a short validity as a warning in its result', async () => {
+      const result = await init('--valid-until', '10', '--json')
+      assert.equal(result.exitCode, 0, result.stderr)
+      const {warnings} = JSON.parse(result.stdout) as {warnings: string[]}
+      assert.ok(
+        warnings.some((w) => /^ca\.crt: .*expires in \d+ days/.test(w)),
+        warnings.join('\n'),
+      )
+    })
+
+    it('refuses --root-key-out with certificates you bring as a usage error (exit 2)', async () => {
+      work.bundle('byo-')
+      const result = await init(
+        ...work.byoFlags('byo-ca.crt', 'byo-issuer.crt', 'byo-issuer.key'),
+        '--root-key-out',
+        work.path('root.key'),
+      )
+      assert.equal(result.exitCode, 2, result.stderr)
+      assertCleanFailure(result)
+      assert.match(result.stderr, /--root-key-out/)
+      assert.equal(existsSync(certs), false)
+    })
   })
 
   describe('dapr mtls renew-certificate', () => {
@@ -171,6 +208,27 @@ describe('self-hosted mTLS', function () {
       assert.equal(work.read('certs/ca.crt'), work.read('byo-ca.crt'))
       assert.equal(work.read('certs/issuer.crt'), work.read('byo-issuer.crt'))
       assert.equal(work.publicKeyOf('certs/issuer.key'), work.publicKeyOf('byo-issuer.key'))
+    })
+
+    it('replaces a bundle whose ca.crt is truncated, keeping the damaged file in the backup', async () => {
+      const damaged = work.read('certs/ca.crt').slice(0, 200)
+      work.write('certs/ca.crt', damaged)
+      const result = await dapr(['mtls', 'renew-certificate', ...at()])
+      assert.equal(result.exitCode, 0, result.stderr)
+      assert.match(result.stderr, /current bundle unreadable: .*ca\.crt.*; it is backed up and replaced/)
+      const [backup] = readdirSync(path.join(certs, 'backups'))
+      assert.equal(readFileSync(path.join(certs, 'backups', backup!, 'ca.crt'), 'utf8'), damaged)
+      assert.match(work.openssl('verify', '-CAfile', 'certs/ca.crt', 'certs/issuer.crt'), /certs\/issuer.crt: OK/)
+    })
+
+    it('replaces a garbage issuer.crt with the existing root key, keeping the root', async () => {
+      work.write('old-ca.crt', work.read('certs/ca.crt'))
+      work.write('certs/issuer.crt', 'garbage\n')
+      const result = await dapr(['mtls', 'renew-certificate', ...at(), '--private-key', work.path('root.key')])
+      assert.equal(result.exitCode, 0, result.stderr)
+      assert.match(result.stderr, /current bundle unreadable: .*issuer\.crt/)
+      assert.equal(work.publicKeyOf('certs/ca.crt'), work.publicKeyOf('old-ca.crt'))
+      assert.match(work.openssl('verify', '-CAfile', 'old-ca.crt', 'certs/issuer.crt'), /OK/)
     })
 
     it('--dry-run prints the plan and changes nothing', async () => {

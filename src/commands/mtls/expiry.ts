@@ -11,6 +11,7 @@ export default class Expiry extends KubeCommand<typeof Expiry> {
   static override description = `Lists every root in ca.crt and the issuer. The first line is the official CLI's: "Root certificate expires in <hours> hours. Expiry date: ...".
 Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 one has expired or is not yet valid, 1 the certificates could not be read.`
 
+  static override selfHostedWithoutK = true
   static override examples = [
     '<%= config.bin %> mtls expiry',
     '<%= config.bin %> mtls expiry -k --warn-days 60 -o json',

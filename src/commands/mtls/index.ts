@@ -19,6 +19,7 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
   static override summary = 'Check whether mutual TLS is enabled.'
   static override description = `With -k: reads spec.mtls of the daprsystem Configuration. Without -k: reads the self-hosted Configuration file.`
 
+  static override selfHostedWithoutK = true
   static override examples = ['<%= config.bin %> mtls -k', '<%= config.bin %> mtls -k -o json']
 
   static override flags = {

@@ -3,17 +3,18 @@ import {Flags} from '@oclif/core'
 import {UserError} from '../../lib/errors.js'
 import {certsDirFlag, kubernetesFlag, validUntilFlag} from '../../lib/flags.js'
 import {type ClusterSession, KubeCommand} from '../../lib/kube-command.js'
-import type {RestartOutcome} from '../../lib/kube/index.js'
+import type {RestartOutcome, Workload} from '../../lib/kube/index.js'
 import {confirm, passphrasePrompt} from '../../lib/output/prompt.js'
 import {canPrompt} from '../../lib/output/terminal.js'
 import {rfc1123} from '../../lib/output/time-layouts.js'
 import {modeMessage, resolveRenewalMode} from '../../lib/renewal/mode.js'
 import {renderPlan} from '../../lib/renewal/plan.js'
 import {applyRenewal, prepareRenewal, type RenewalResult} from '../../lib/renewal/renew.js'
-import type {BundleTarget} from '../../lib/renewal/target.js'
 import {certsDirTarget} from '../../lib/selfhosted/target.js'
 
 type Result = RenewalResult & {restarts: RestartOutcome[]}
+
+const defaultTimeoutSeconds = 300
 
 export default class RenewCertificate extends KubeCommand<typeof RenewCertificate> {
   static override summary = 'Renew the root and issuer certificates.'
@@ -21,7 +22,9 @@ export default class RenewCertificate extends KubeCommand<typeof RenewCertificat
 With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Helm), after a local backup; --restart then restarts dapr-sentry first, then the rest of the control plane, and waits. Without -k the certificates directory is renewed in place, with the old files kept in a timestamped backup folder.`
 
   static override aliases = ['mtls:renew-cert', 'mtls:rnc']
+  static override clusterOnlyFlags = ['restart', 'timeout', 'backup-dir', 'yes']
 
+  static override selfHostedWithoutK = true
   static override examples = [
     '<%= config.bin %> mtls renew-certificate -k --valid-until 365 --restart',
     '<%= config.bin %> mtls renew-certificate -k --private-key root.key --dry-run',
@@ -39,7 +42,10 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     restart: Flags.boolean({
       summary: 'Restart the control plane after renewing (-k): dapr-sentry first, then the rest.',
     }),
-    timeout: Flags.integer({summary: 'Seconds the whole restart may take.', default: 300, min: 1}),
+    timeout: Flags.integer({
+      summary: `Seconds the whole restart may take [default: ${defaultTimeoutSeconds}].`,
+      min: 1,
+    }),
     'backup-dir': Flags.string({
       summary: 'Where the old trust bundle is saved before it is replaced (-k).',
       defaultHelp: '~/.dapr/backups',
@@ -51,7 +57,14 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
   async run(): Promise<Result> {
     const mode = resolveRenewalMode(this.flags)
     const session = this.flags.kubernetes ? await this.cluster() : undefined
-    const target = session ? this.clusterTarget(session) : certsDirTarget(this.flags['certs-dir'])
+    const target = session
+      ? session.kube.clusterTarget(session.clients, session.namespace, {
+          backupDir: this.flags['backup-dir'] ?? session.kube.defaultBackupDir(),
+          onBackup: (file) => {
+            this.progress('info', `Previous trust bundle saved in ${file}`)
+          },
+        })
+      : certsDirTarget(this.flags['certs-dir'])
     const workloads =
       session && this.flags.restart ? await session.kube.presentWorkloads(session.clients, session.namespace) : []
     // Everything is read and checked before the first line of progress: bad input fails with its error alone.
@@ -59,8 +72,8 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
       restarts: workloads.map((w) => `${w.kind} ${session?.namespace ?? ''}/${w.name}`),
       keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
     })
+    if (session) this.bannerFrom(this.flags['dry-run'] ? prepared.plan.current : prepared.plan.next)
     if (this.flags['dry-run']) {
-      if (session) this.bannerFrom(prepared.plan.current)
       const result: Result = {plan: prepared.plan, written: false, backup: undefined, restarts: []}
       this.print(result, () => renderPlan(prepared.plan))
       return result
@@ -77,45 +90,25 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
       this.progress('info', `Updating certificates in namespace ${session.namespace} of your Kubernetes cluster`)
     for (const warning of prepared.plan.warnings) this.progress('warning', warning)
     const result: Result = {...(await applyRenewal(target, prepared)), restarts: []}
-    if (result.backup)
-      this.progress('info', `Previous ${session ? 'trust bundle' : 'certificates'} saved in ${result.backup}`)
+    if (!session && result.backup) this.progress('info', `Previous certificates saved in ${result.backup}`)
     const root = result.plan.next.find((c) => c.role === 'root')
-    this.result(
-      'success',
-      `Certificate rotation is successful! Your new certificate is valid through ${root ? rfc1123(root.notAfter) : ''}`,
-    )
-    if (session) {
-      this.bannerFrom(result.plan.next)
-      if (this.flags.restart) result.restarts = await this.restart(session, workloads)
-      else if (!result.plan.rootPublicKeyKept) {
-        this.progress(
-          'info',
-          'The root changed: restart the control plane (--restart) and then your Dapr applications.',
-        )
-      }
+    const through = root ? rfc1123(root.notAfter) : ''
+    this.result('success', `Certificate rotation is successful! Your new certificate is valid through ${through}`)
+    if (session && this.flags.restart) result.restarts = await this.restart(session, workloads)
+    else if (session && !result.plan.rootPublicKeyKept) {
+      this.progress('info', 'The root changed: restart the control plane (--restart) and then your Dapr applications.')
     }
     return result
   }
 
-  private clusterTarget(session: ClusterSession): BundleTarget {
-    return session.kube.clusterTarget(session.clients, session.namespace, {
-      backupDir: this.flags['backup-dir'] ?? session.kube.defaultBackupDir(),
-    })
-  }
-
-  private async restart(
-    session: ClusterSession,
-    workloads: Parameters<ClusterSession['kube']['restartControlPlane']>[2],
-  ) {
-    const {kube, clients, namespace} = session
-    const outcomes = await kube.restartControlPlane(clients, namespace, workloads, {
-      timeoutMs: this.flags.timeout * 1000,
-      onProgress: (workload, message) => {
-        this.progress('pending', `${workload.name}: ${message}`)
+  private async restart(session: ClusterSession, workloads: Workload[]): Promise<RestartOutcome[]> {
+    const outcomes = await session.kube.restartWithSummary(session.clients, session.namespace, workloads, {
+      timeoutSeconds: this.flags.timeout ?? defaultTimeoutSeconds,
+      progress: (message) => {
+        this.progress('pending', message)
       },
+      summary: (text) => process.stderr.write(text + '\n'),
     })
-    process.stderr.write(kube.renderRestartSummary(outcomes) + '\n')
-    kube.assertRestartsDone(outcomes, this.flags.timeout)
     this.progress('success', 'All control plane services have restarted successfully!')
     return outcomes
   }

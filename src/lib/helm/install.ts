@@ -7,7 +7,7 @@ import type {CertificateInfo} from '../certs/index.js'
 import {UserError} from '../errors.js'
 import type {StatusKind} from '../output/terminal.js'
 import type {KeyLoadOptions} from '../renewal/inputs.js'
-import type {NewBundle} from '../renewal/new-bundle.js'
+import {type NewBundle, warningLine} from '../renewal/new-bundle.js'
 import {assertKeyFileWritable, writeKeyFile} from '../selfhosted/key-file.js'
 import {installBundle} from './certificates.js'
 import {alreadyInstalled, installFailure} from './failure.js'
@@ -56,8 +56,7 @@ export async function installDapr(options: InstallOptions, hooks: InstallHooks):
   if (hooks.dryRun) return {dryRun: true, plan: prepared.plan}
   const helm = await preflightInstall(prepared)
   hooks.progress('pending', 'Making the jump to hyperspace...')
-  for (const warning of prepared.bundle?.warnings ?? [])
-    hooks.progress('warning', `${warning.source}: ${warning.message}`)
+  for (const warning of prepared.bundle?.warnings ?? []) hooks.progress('warning', warningLine(warning))
   hooks.progress(
     'pending',
     `Deploying the Dapr control plane with ${options.runtimeVersion} version to your cluster...`,

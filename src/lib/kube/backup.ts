@@ -7,6 +7,7 @@ import type {V1ConfigMap, V1ObjectMeta, V1Secret} from '@kubernetes/client-node'
 import {stringify} from 'yaml'
 
 import {UserError} from '../errors.js'
+import {fileTimestamp} from '../output/time-layouts.js'
 
 export function defaultBackupDir(): string {
   return path.join(homedir(), '.dapr', 'backups')
@@ -47,7 +48,7 @@ export async function writeBackupFile(
   dir: string,
   current: {namespace: string; secret: V1Secret; configMap: V1ConfigMap | undefined},
 ): Promise<string> {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const stamp = fileTimestamp(new Date())
   const file = path.join(dir, `dapr-trust-bundle-${current.namespace}-${stamp}.yaml`)
   try {
     await fs.mkdir(dir, {recursive: true, mode: 0o700})

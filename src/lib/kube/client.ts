@@ -11,6 +11,7 @@ import {UserError} from '../errors.js'
 export interface ConnectionOptions {
   kubeconfig?: string | undefined
   context?: string | undefined
+  requestTimeoutMs?: number | undefined
 }
 
 export interface KubeClients {
@@ -20,6 +21,7 @@ export interface KubeClients {
   /** The API server URL and context name, for error messages. */
   server: string
   context: string
+  requestTimeoutMs: number | undefined
 }
 
 const noKubeconfigHint =
@@ -83,5 +85,6 @@ export function connect(options: ConnectionOptions): KubeClients {
     custom: kc.makeApiClient(CustomObjectsApi),
     server: cluster.server,
     context: kc.getCurrentContext(),
+    requestTimeoutMs: options.requestTimeoutMs,
   }
 }

@@ -1,6 +1,6 @@
 // The daprsystem Configuration: whether mTLS is on, the trust domain, the allowed clock skew and the workload
 // certificate TTL, with Dapr's defaults where a field is unset.
-import {parseGoDuration} from '../certs/index.js'
+import {defaultTrustDomain, parseGoDuration} from '../certs/index.js'
 import type {KubeClients} from './client.js'
 import {daprGroup, daprSystemConfigName} from './control-plane.js'
 import {callOptional} from './errors.js'
@@ -16,7 +16,6 @@ export interface DaprSystemConfig {
   workloadCertTTL: string
 }
 
-export const defaultTrustDomain = 'cluster.local'
 export const defaultClockSkew = '15m'
 export const defaultWorkloadCertTTL = '24h'
 
@@ -36,7 +35,7 @@ export function parseDaprSystemConfig(namespace: string, object: ConfigurationOb
     mtlsEnabled: mtls.enabled === true,
     trustDomain: mtls.controlPlaneTrustDomain ?? defaultTrustDomain,
     allowedClockSkew,
-    clockSkewMs: parseGoDuration(allowedClockSkew),
+    clockSkewMs: parseGoDuration(allowedClockSkew, `daprsystem spec.mtls.allowedClockSkew in namespace ${namespace}`),
     workloadCertTTL: mtls.workloadCertTTL ?? defaultWorkloadCertTTL,
   }
 }

@@ -1,6 +1,6 @@
-// API errors become UserErrors here, once, with what failed and what to do: 403 names the verb, resource, object,
+// API errors become ApiErrors here, once, with what failed and what to do: 403 names the verb, resource, object,
 // namespace and the RBAC rule needed; 404 says what is missing; 409 says nothing was written; network errors name
-// the server and the context.
+// the server and the context. Every call is bounded in time: client-node sets no request timeout of its own.
 import {ApiException} from '@kubernetes/client-node'
 
 import {UserError} from '../errors.js'
@@ -17,7 +17,28 @@ export interface ApiAction {
 export interface ClusterIdentity {
   server: string
   context: string
+  /** The bound of one request (--request-timeout); requestTimeoutMs when unset. */
+  requestTimeoutMs?: number
 }
+
+/** A failed API call. `status` is the HTTP status, undefined when the server was not reached or did not answer. */
+export class ApiError extends UserError {
+  readonly status: number | undefined
+
+  constructor(message: string, status: number | undefined, hint?: string) {
+    super(message, {hint})
+    this.name = 'ApiError'
+    this.status = status
+  }
+
+  /** Worth asking again: the server was not reached, timed out, or failed on its side. */
+  get transient(): boolean {
+    return this.status === undefined || this.status === 429 || this.status >= 500
+  }
+}
+
+/** How long one request may take when the caller sets no shorter bound. */
+export const requestTimeoutMs = 30_000
 
 function statusMessage(body: unknown): string | undefined {
   if (typeof body !== 'string') return undefined
@@ -50,24 +71,30 @@ export function toUserError(error: unknown, action: ApiAction, cluster: ClusterI
     const detail = statusMessage((error as ApiException<unknown>).body)
     switch (code) {
       case 401:
-        return new UserError(`unauthorized: ${cluster.server} rejected the credentials of context ${cluster.context}`, {
-          hint: 'Refresh your credentials (log in again) or choose another --context.',
-        })
+        return new ApiError(
+          `unauthorized: ${cluster.server} rejected the credentials of context ${cluster.context}`,
+          code,
+          'Refresh your credentials (log in again) or choose another --context.',
+        )
       case 403:
-        return new UserError(`permission denied: cannot ${action.verb} ${describe(action)}`, {hint: rbacRule(action)})
+        return new ApiError(`permission denied: cannot ${action.verb} ${describe(action)}`, code, rbacRule(action))
       case 404:
-        return new UserError(`${describe(action)} not found`, {
-          hint: 'Is Dapr installed there? Pass -n with the Dapr control-plane namespace.',
-        })
+        return new ApiError(
+          `${describe(action)} not found`,
+          code,
+          'Is Dapr installed there? Pass -n with the Dapr control-plane namespace.',
+        )
       case 409:
-        return new UserError(
+        return new ApiError(
           `${describe(action)} was changed by someone else while this command ran; nothing was overwritten`,
-          {
-            hint: 'Run the command again to work from the current state.',
-          },
+          code,
+          'Run the command again to work from the current state.',
         )
       default:
-        return new UserError(`cannot ${action.verb} ${describe(action)}: HTTP ${code}${detail ? `: ${detail}` : ''}`)
+        return new ApiError(
+          `cannot ${action.verb} ${describe(action)}: HTTP ${code}${detail ? `: ${detail}` : ''}`,
+          code,
+        )
     }
   }
   const err = error as NodeJS.ErrnoException & {type?: string}
@@ -77,39 +104,69 @@ export function toUserError(error: unknown, action: ApiAction, cluster: ClusterI
     err.type === 'system' ||
     /certificate|self[- ]signed|TLS|SSL/i.test(err.message ?? '')
   ) {
-    return new UserError(
+    return new ApiError(
       `cannot reach the Kubernetes API server at ${cluster.server} (context ${cluster.context}): ${code || err.message}`,
-      {
-        hint: 'Check that the cluster is running and reachable, or choose another --context / --kubeconfig.',
-      },
+      undefined,
+      'Check that the cluster is running and reachable, or choose another --context / --kubeconfig.',
     )
   }
   return error instanceof Error ? error : new Error(String(error))
 }
 
-/** Runs one API call and maps its failure. */
-export async function call<T>(cluster: ClusterIdentity, action: ApiAction, request: () => Promise<T>): Promise<T> {
+function bounded<T>(request: Promise<T>, timeoutMs: number, action: ApiAction, cluster: ClusterIdentity): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new ApiError(
+          `the API server at ${cluster.server} did not answer within ${Math.ceil(timeoutMs / 1000)}s: ${action.verb} ${describe(action)}`,
+          undefined,
+          'Check the cluster and the network, then run the command again.',
+        ),
+      )
+    }, timeoutMs)
+  })
+  return Promise.race([request, timeout]).finally(() => {
+    clearTimeout(timer)
+  })
+}
+
+/** Runs one API call, bounded by `timeoutMs` (default: the connection's request timeout), and maps its failure. */
+export async function call<T>(
+  cluster: ClusterIdentity,
+  action: ApiAction,
+  request: () => Promise<T>,
+  timeoutMs = cluster.requestTimeoutMs ?? requestTimeoutMs,
+): Promise<T> {
   try {
-    return await request()
+    return await bounded(request(), timeoutMs, action, cluster)
   } catch (error) {
     throw toUserError(error, action, cluster)
   }
 }
 
 export function isNotFound(error: unknown): boolean {
-  return error instanceof ApiException && (error as ApiException<unknown>).code === 404
+  return (
+    (error instanceof ApiException && (error as ApiException<unknown>).code === 404) ||
+    (error instanceof ApiError && error.status === 404)
+  )
 }
 
-/** Runs one API call; a 404 gives undefined instead of an error. */
+export function isForbidden(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 403
+}
+
+/** Runs one API call like `call`; a 404 gives undefined instead of an error. */
 export async function callOptional<T>(
   cluster: ClusterIdentity,
   action: ApiAction,
   request: () => Promise<T>,
+  timeoutMs = cluster.requestTimeoutMs ?? requestTimeoutMs,
 ): Promise<T | undefined> {
   try {
-    return await request()
+    return await call(cluster, action, request, timeoutMs)
   } catch (error) {
     if (isNotFound(error)) return undefined
-    throw toUserError(error, action, cluster)
+    throw error
   }
 }

@@ -1,7 +1,9 @@
-// The per-workload summary printed after a restart, and the error when any workload did not finish.
+// Restarting the control plane as a command reports it: progress lines, a per-workload summary, and an error that
+// says what failed or timed out and the exact commands to finish by hand.
 import {UserError} from '../errors.js'
 import {renderTable} from '../output/table.js'
-import type {RestartOutcome} from './restart.js'
+import type {KubeClients} from './client.js'
+import {restartControlPlane, type RestartOutcome, type Workload} from './restart.js'
 
 export function renderRestartSummary(outcomes: RestartOutcome[]): string {
   return renderTable(
@@ -15,13 +17,38 @@ export function renderRestartSummary(outcomes: RestartOutcome[]): string {
   )
 }
 
-export function assertRestartsDone(outcomes: RestartOutcome[], timeoutSeconds: number): void {
+export function assertRestartsDone(outcomes: RestartOutcome[], namespace: string, timeoutSeconds: number): void {
   const failed = outcomes.filter((o) => !o.done)
   if (failed.length === 0) return
+  const timedOut = failed.some((o) => o.message.startsWith('timed out'))
+  const what = failed.map((o) => `${o.name} (${o.message})`).join(', ')
+  const commands = failed
+    .map(
+      (o) =>
+        `kubectl rollout restart ${o.kind === 'Deployment' ? 'deployment' : 'statefulset'}/${o.name} -n ${namespace}`,
+    )
+    .join('; ')
   throw new UserError(
-    `the control-plane restart did not finish within ${timeoutSeconds}s: ${failed.map((o) => `${o.name} (${o.message})`).join(', ')}`,
-    {
-      hint: 'The new certificates are in place. Check those workloads with kubectl describe, then run the restart again.',
-    },
+    timedOut
+      ? `the control-plane restart did not finish within ${timeoutSeconds}s: ${what}`
+      : `the control-plane restart failed: ${what}`,
+    {hint: `The new certificates are in place. Fix the cause (kubectl describe), then: ${commands}`},
   )
+}
+
+export async function restartWithSummary(
+  clients: KubeClients,
+  namespace: string,
+  workloads: Workload[],
+  options: {timeoutSeconds: number; progress: (message: string) => void; summary: (text: string) => void},
+): Promise<RestartOutcome[]> {
+  const outcomes = await restartControlPlane(clients, namespace, workloads, {
+    timeoutMs: options.timeoutSeconds * 1000,
+    onProgress: (workload, message) => {
+      options.progress(`${workload.name}: ${message}`)
+    },
+  })
+  options.summary(renderRestartSummary(outcomes))
+  assertRestartsDone(outcomes, namespace, options.timeoutSeconds)
+  return outcomes
 }

@@ -5,7 +5,7 @@ import type {V1Deployment, V1StatefulSet} from '@kubernetes/client-node'
 import {PatchStrategy, setHeaderOptions} from '@kubernetes/client-node'
 
 import type {KubeClients} from './client.js'
-import {call} from './errors.js'
+import {ApiError, call, requestTimeoutMs} from './errors.js'
 import {deploymentRolloutState, type RolloutState, statefulSetRolloutState} from './rollout.js'
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet'
@@ -62,37 +62,69 @@ function resource(workload: Workload): string {
   return workload.kind === 'Deployment' ? 'deployments.apps' : 'statefulsets.apps'
 }
 
-async function readState(clients: KubeClients, namespace: string, workload: Workload): Promise<RolloutState> {
+/** How long one request may take: what is left before the deadline, within the adapter's per-request bound. */
+function requestBudget(clients: KubeClients, deadline: number): number {
+  return Math.max(1000, Math.min(clients.requestTimeoutMs ?? requestTimeoutMs, deadline - Date.now()))
+}
+
+async function readState(
+  clients: KubeClients,
+  namespace: string,
+  workload: Workload,
+  deadline: number,
+): Promise<RolloutState> {
   const action = {verb: 'get', resource: resource(workload), name: workload.name, namespace} as const
   if (workload.kind === 'Deployment') {
-    const deployment = await call(clients, action, () =>
-      clients.apps.readNamespacedDeployment({name: workload.name, namespace}),
+    const deployment = await call(
+      clients,
+      action,
+      () => clients.apps.readNamespacedDeployment({name: workload.name, namespace}),
+      requestBudget(clients, deadline),
     )
     return deploymentRolloutState(deployment)
   }
-  const statefulSet = await call(clients, action, () =>
-    clients.apps.readNamespacedStatefulSet({name: workload.name, namespace}),
+  const statefulSet = await call(
+    clients,
+    action,
+    () => clients.apps.readNamespacedStatefulSet({name: workload.name, namespace}),
+    requestBudget(clients, deadline),
   )
   return statefulSetRolloutState(statefulSet)
 }
 
-async function patchRestartedAt(clients: KubeClients, namespace: string, workload: Workload, restartedAt: string) {
+async function patchRestartedAt(
+  clients: KubeClients,
+  namespace: string,
+  workload: Workload,
+  restartedAt: string,
+  deadline: number,
+) {
   const action = {verb: 'patch', resource: resource(workload), name: workload.name, namespace} as const
   const body = {spec: {template: {metadata: {annotations: {[restartedAtAnnotation]: restartedAt}}}}}
   const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
   if (workload.kind === 'Deployment') {
-    const current: V1Deployment = await call(clients, {...action, verb: 'get'}, () =>
-      clients.apps.readNamespacedDeployment({name: workload.name, namespace}),
+    const current: V1Deployment = await call(
+      clients,
+      {...action, verb: 'get'},
+      () => clients.apps.readNamespacedDeployment({name: workload.name, namespace}),
+      requestBudget(clients, deadline),
     )
     if (current.spec?.paused)
       throw new Error(`deployment ${workload.name} is paused (run kubectl rollout resume first)`)
-    await call(clients, action, () =>
-      clients.apps.patchNamespacedDeployment({name: workload.name, namespace, body}, merge),
+    await call(
+      clients,
+      action,
+      () => clients.apps.patchNamespacedDeployment({name: workload.name, namespace, body}, merge),
+      requestBudget(clients, deadline),
     )
     return
   }
-  await call(clients, action, (): Promise<V1StatefulSet> =>
-    clients.apps.patchNamespacedStatefulSet({name: workload.name, namespace, body}, merge),
+  await call(
+    clients,
+    action,
+    (): Promise<V1StatefulSet> =>
+      clients.apps.patchNamespacedStatefulSet({name: workload.name, namespace, body}, merge),
+    requestBudget(clients, deadline),
   )
 }
 
@@ -116,7 +148,7 @@ async function restartAndWait(
     seconds: Math.round((Date.now() - started) / 100) / 10,
   })
   try {
-    await patchRestartedAt(clients, namespace, workload, restartedAt)
+    await patchRestartedAt(clients, namespace, workload, restartedAt, deadline)
   } catch (error) {
     return outcome(false, (error as Error).message, false)
   }
@@ -124,9 +156,11 @@ async function restartAndWait(
   for (;;) {
     let state: RolloutState
     try {
-      state = await readState(clients, namespace, workload)
+      state = await readState(clients, namespace, workload, deadline)
     } catch (error) {
-      return outcome(false, (error as Error).message)
+      // A passing failure (a 5xx, a dropped connection, a slow answer) is asked again until the deadline.
+      if (!(error instanceof ApiError && error.transient)) return outcome(false, (error as Error).message)
+      state = {done: false, message: `retrying after: ${error.message}`}
     }
     if (state.message !== last) {
       last = state.message

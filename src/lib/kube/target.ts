@@ -6,7 +6,11 @@ import type {KubeClients} from './client.js'
 import {readDaprSystemConfig} from './configuration.js'
 import {type ClusterTrustBundle, readTrustBundle, trustBundleName, writeTrustBundle} from './trust-bundle.js'
 
-export function clusterTarget(clients: KubeClients, namespace: string, options: {backupDir: string}): BundleTarget {
+export function clusterTarget(
+  clients: KubeClients,
+  namespace: string,
+  options: {backupDir: string; onBackup?: (file: string) => void},
+): BundleTarget {
   let current: Promise<ClusterTrustBundle> | undefined
   const read = () => (current ??= readTrustBundle(clients, namespace))
   return {

@@ -5,6 +5,8 @@ import type {V1ConfigMap, V1Secret} from '@kubernetes/client-node'
 
 import type {TrustBundle} from '../certs/index.js'
 import {UserError} from '../errors.js'
+import {holdInterrupts} from '../interrupts.js'
+import {ExitCode} from '../output/exit-codes.js'
 import {writeBackupFile} from './backup.js'
 import type {KubeClients} from './client.js'
 import {call, callOptional} from './errors.js'
@@ -106,16 +108,40 @@ async function replaceConfigMap(clients: KubeClients, current: ClusterTrustBundl
 /**
  * Replaces the bundle: backup file first, then the Secret, then the ConfigMap, each conditional on the
  * resourceVersion read (a concurrent change gives 409 and stops). If the ConfigMap write fails the Secret is put back.
- * Finally both are read back and compared with what was written.
+ * Ctrl-C is held between the two writes. Finally both are read back and compared with what was written.
  */
 export async function writeTrustBundle(
   clients: KubeClients,
   current: ClusterTrustBundle,
   next: TrustBundle,
-  options: {backupDir: string},
+  options: {backupDir: string; onBackup?: (file: string) => void},
 ): Promise<TrustBundleWrite> {
   const {namespace} = current
   const backupFile = await writeBackupFile(options.backupDir, current)
+  options.onBackup?.(backupFile)
+  const restoreHint = `Restore the previous bundle with: kubectl replace -f ${backupFile}`
+  const guard = holdInterrupts({
+    held: 'Finishing the trust-bundle write first, so the Secret and the ConfigMap stay identical (Ctrl-C again to stop now).',
+    abandoned: `Stopped during the trust-bundle write: the Secret and the ConfigMap may differ. ${restoreHint}`,
+  })
+  let interrupted: boolean
+  try {
+    await writeBoth(clients, current, next, restoreHint)
+  } finally {
+    interrupted = guard.release()
+  }
+  await verifyTrustBundle(clients, namespace, next, restoreHint)
+  if (interrupted) {
+    throw new UserError('interrupted after the new trust bundle was written and verified', {
+      hint: 'Nothing else was done (no restart).',
+      exitCode: ExitCode.interrupted,
+    })
+  }
+  return {backupFile}
+}
+
+async function writeBoth(clients: KubeClients, current: ClusterTrustBundle, next: TrustBundle, restoreHint: string) {
+  const {namespace} = current
   const written = await call(clients, secretAction(namespace, 'update'), () =>
     clients.core.replaceNamespacedSecret({
       name: trustBundleName,
@@ -126,6 +152,11 @@ export async function writeTrustBundle(
   try {
     await replaceConfigMap(clients, current, next.rootCertPem)
   } catch (error) {
+    // A write that timed out may still have been applied: then both objects are new and nothing must be put back.
+    const configMap = await callOptional(clients, configMapAction(namespace), () =>
+      clients.core.readNamespacedConfigMap({name: trustBundleName, namespace}),
+    ).catch(() => undefined)
+    if (configMap?.data?.['ca.crt'] === next.rootCertPem) return
     const restored = await call(clients, secretAction(namespace, 'update'), () =>
       clients.core.replaceNamespacedSecret({
         name: trustBundleName,
@@ -137,19 +168,22 @@ export async function writeTrustBundle(
       }),
     ).then(
       () => 'the Secret was put back as it was',
-      () => `the Secret could NOT be put back: restore it with kubectl replace -f ${backupFile}`,
+      () => 'the Secret could NOT be put back',
     )
     const reason = error instanceof Error ? error.message : String(error)
     throw new UserError(`writing ConfigMap ${namespace}/${trustBundleName} failed (${reason}); ${restored}`, {
-      hint: error instanceof UserError ? error.hint : undefined,
+      hint: restored.includes('NOT') ? restoreHint : error instanceof UserError ? error.hint : undefined,
     })
   }
-  await verifyTrustBundle(clients, namespace, next)
-  return {backupFile}
 }
 
 /** Reads both objects back and checks they hold exactly the bundle written. */
-export async function verifyTrustBundle(clients: KubeClients, namespace: string, expected: TrustBundle): Promise<void> {
+export async function verifyTrustBundle(
+  clients: KubeClients,
+  namespace: string,
+  expected: TrustBundle,
+  restoreHint: string,
+): Promise<void> {
   const actual = await readTrustBundle(clients, namespace)
   const same =
     actual.bundle.rootCertPem === expected.rootCertPem &&
@@ -158,7 +192,7 @@ export async function verifyTrustBundle(clients: KubeClients, namespace: string,
     actual.configMapMatches
   if (!same) {
     throw new UserError(`the trust bundle in namespace ${namespace} changed right after it was written`, {
-      hint: 'Something else writes dapr-trust-bundle (Sentry regenerating its CA, a GitOps controller?); check it before restarting anything.',
+      hint: `Something else writes dapr-trust-bundle (Sentry regenerating its CA, a GitOps controller?); check it before restarting anything. ${restoreHint}`,
     })
   }
 }

@@ -1,4 +1,5 @@
-// The time layouts the official CLI prints, so scripts that parse its output keep working.
+// The time layouts this CLI prints: the official CLI's ones, kept so scripts that parse its output keep working, and
+// the one it puts in backup file names.
 
 /** RFC 1123 in UTC, as Go prints time.RFC1123 for a UTC time: Mon, 04 Apr 2022 15:01:03 UTC. */
 export function rfc1123(date: Date): string {
@@ -24,4 +25,9 @@ export function createdTime(created: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0')
   const date = `${created.getFullYear()}-${pad(created.getMonth() + 1)}-${pad(created.getDate())}`
   return `${date} ${pad(created.getHours())}:${pad(created.getMinutes())}.${pad(created.getSeconds())}`
+}
+
+/** A UTC time for file and folder names, without the colons Windows refuses: 2022-04-04T15-01-03-000Z. */
+export function fileTimestamp(date: Date): string {
+  return date.toISOString().replace(/[:.]/g, '-')
 }

@@ -69,3 +69,8 @@ export async function buildNewBundle(
   const warnings = report.warnings.filter((w) => mode.kind === 'provided' || w.rule !== 'expiry-overlap')
   return {bundle, certificates: describeBundle(bundle, now), warnings, rootKeyPem}
 }
+
+/** A validation warning as renewal and init print it: "<source>: <message>". */
+export function warningLine(warning: ValidationProblem): string {
+  return `${warning.source}: ${warning.message}`
+}

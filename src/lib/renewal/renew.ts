@@ -1,9 +1,16 @@
 // The renewal flow shared by the certificates directory and the cluster, in two steps: prepare (read, build and
 // validate the new bundle, make the plan; nothing is written) and apply (write it). Bad input fails in the first.
-import {describeBundle, type TrustBundle} from '../certs/index.js'
+import {
+  bundleFileNames,
+  type CertificateInfo,
+  describeBundle,
+  parseCertificates,
+  type TrustBundle,
+} from '../certs/index.js'
+import {UserError} from '../errors.js'
 import type {RenewalMode} from './mode.js'
 import type {KeyLoadOptions} from './inputs.js'
-import {buildNewBundle} from './new-bundle.js'
+import {buildNewBundle, warningLine} from './new-bundle.js'
 import {type RenewalPlan, rootPublicKeyKept} from './plan.js'
 import type {BundleTarget} from './target.js'
 
@@ -18,23 +25,57 @@ export interface RenewalResult {
   backup: string | undefined
 }
 
+/** What the plan can say about the bundle in place now, and the roots a root-key renewal may keep. */
+interface CurrentBundle {
+  certificates: CertificateInfo[]
+  /** ca.crt when it parses: a root-key renewal keeps the subject of the current root with that key. */
+  rootCertPem: string | undefined
+  /** Why the bundle could not be read; the renewal replaces it all the same, since that is when one is needed. */
+  unreadable: string | undefined
+}
+
+function currentFrom(current: TrustBundle | undefined): CurrentBundle {
+  if (current === undefined) return {certificates: [], rootCertPem: undefined, unreadable: undefined}
+  try {
+    return {certificates: describeBundle(current), rootCertPem: current.rootCertPem, unreadable: undefined}
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error
+    return {certificates: [], rootCertPem: rootsThatParse(current.rootCertPem), unreadable: error.message}
+  }
+}
+
+function rootsThatParse(pem: string): string | undefined {
+  try {
+    parseCertificates(pem, bundleFileNames.rootCert)
+    return pem
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error
+    return undefined
+  }
+}
+
 export async function prepareRenewal(
   target: BundleTarget,
   mode: RenewalMode,
   options: {restarts: string[]; keyOptions?: KeyLoadOptions},
 ): Promise<PreparedRenewal> {
-  const [settings, current] = await Promise.all([target.settings(), target.readCurrent()])
-  const next = await buildNewBundle(mode, settings, current?.rootCertPem, options.keyOptions)
-  const currentCerts = current ? describeBundle(current) : []
+  const [settings, bundle] = await Promise.all([target.settings(), target.readCurrent()])
+  const current = currentFrom(bundle)
+  const next = await buildNewBundle(mode, settings, current.rootCertPem, options.keyOptions)
+  const warnings = next.warnings.map(warningLine)
+  if (current.unreadable !== undefined) {
+    // The target's write backs up whatever is in place, damaged or not.
+    warnings.unshift(`current bundle unreadable: ${current.unreadable}; it is backed up and replaced`)
+  }
   const plan: RenewalPlan = {
     mode: mode.kind,
     target: target.location,
     writes: target.writes,
     restarts: options.restarts,
-    current: currentCerts,
+    current: current.certificates,
     next: next.certificates,
-    rootPublicKeyKept: rootPublicKeyKept(currentCerts, next.certificates),
-    warnings: next.warnings.map((w) => `${w.source}: ${w.message}`),
+    rootPublicKeyKept: rootPublicKeyKept(current.certificates, next.certificates),
+    warnings,
   }
   return {plan, bundle: next.bundle}
 }

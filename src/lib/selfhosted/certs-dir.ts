@@ -5,10 +5,11 @@ import {constants, promises as fs} from 'node:fs'
 import {homedir} from 'node:os'
 import path from 'node:path'
 
-import type {TrustBundle} from '../certs/index.js'
+import {bundleFileNames, type TrustBundle} from '../certs/index.js'
 import {UserError} from '../errors.js'
+import {fileTimestamp} from '../output/time-layouts.js'
 
-export const bundleFiles = {rootCert: 'ca.crt', issuerCert: 'issuer.crt', issuerKey: 'issuer.key'} as const
+// The certificate engine owns the file names; this name stays for modules that import it from here.
 
 export function defaultCertsDir(): string {
   return path.join(homedir(), '.dapr', 'certs')
@@ -20,11 +21,12 @@ export interface CertsDirBundle {
   files: {rootCert: string; issuerCert: string; issuerKey: string}
 }
 
-function filesIn(dir: string): CertsDirBundle['files'] {
+/** The paths of the three bundle files in a certificates directory. */
+export function bundlePaths(dir: string): CertsDirBundle['files'] {
   return {
-    rootCert: path.join(dir, bundleFiles.rootCert),
-    issuerCert: path.join(dir, bundleFiles.issuerCert),
-    issuerKey: path.join(dir, bundleFiles.issuerKey),
+    rootCert: path.join(dir, bundleFileNames.rootCert),
+    issuerCert: path.join(dir, bundleFileNames.issuerCert),
+    issuerKey: path.join(dir, bundleFileNames.issuerKey),
   }
 }
 
@@ -39,14 +41,14 @@ async function exists(file: string): Promise<boolean> {
 
 /** Which of the three bundle files are present. */
 export async function presentBundleFiles(dir: string): Promise<string[]> {
-  const files = Object.values(filesIn(dir))
+  const files = Object.values(bundlePaths(dir))
   const present = await Promise.all(files.map((file) => exists(file)))
   return files.filter((_, i) => present[i])
 }
 
 /** Reads the bundle; a missing directory or file is a UserError that says how to create one. */
 export async function readCertsDir(dir: string, options: {needsKey?: boolean} = {}): Promise<CertsDirBundle> {
-  const files = filesIn(dir)
+  const files = bundlePaths(dir)
   if (!(await exists(dir))) {
     throw new UserError(`no certificates directory at ${dir}`, {
       hint: 'Create one with `dapr init --enable-mtls`, or pass --certs-dir. To check a Kubernetes cluster, add -k.',
@@ -70,20 +72,39 @@ export async function readCertsDir(dir: string, options: {needsKey?: boolean} = 
   return {dir, files, bundle: {rootCertPem, issuerCertPem, issuerKeyPem}}
 }
 
-function timestamp(now: Date): string {
-  return now.toISOString().replace(/[:.]/g, '-')
-}
+const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
-async function writeFileAtomic(file: string, content: string, mode: number): Promise<string> {
+/** A new file beside `file` (same directory, so renaming it over `file` is atomic) with exactly `mode`. */
+async function writeTempFile(file: string, content: string | Uint8Array, mode: number): Promise<string> {
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`
+  // 'wx' creates a new file or fails: it never follows a symlink planted at the temporary name.
   const handle = await fs.open(temp, 'wx', mode)
   try {
+    // The umask may have narrowed the mode at creation; set it before any content is written.
+    await handle.chmod(mode)
     await handle.writeFile(content)
     await handle.sync()
-  } finally {
+  } catch (error) {
     await handle.close()
+    await fs.rm(temp, {force: true})
+    throw error
   }
+  await handle.close()
   return temp
+}
+
+/**
+ * Replaces `file` through a temporary file renamed into place: readers see the old content or the new, a key is
+ * never readable with a wider mode even for a moment, and a symlink at `file` is replaced, not written through.
+ */
+export async function writeFileAtomic(file: string, content: string | Uint8Array, mode: number): Promise<void> {
+  const temp = await writeTempFile(file, content, mode)
+  try {
+    await fs.rename(temp, file)
+  } catch (error) {
+    await fs.rm(temp, {force: true})
+    throw error
+  }
 }
 
 export interface WriteResult {
@@ -93,44 +114,96 @@ export interface WriteResult {
   backupDir: string | undefined
 }
 
-/**
- * Replaces the bundle. All three files are written to temporary files first and then renamed into place, so a
- * failure part-way leaves the old files; replaced files are copied to backups/<timestamp>/ before the renames.
- */
-export async function writeCertsDir(dir: string, bundle: TrustBundle, now = new Date()): Promise<WriteResult> {
-  const files = filesIn(dir)
-  await fs.mkdir(dir, {recursive: true, mode: 0o755})
-  const present = await presentBundleFiles(dir)
-  let backupDir: string | undefined
-  if (present.length > 0) {
-    backupDir = path.join(dir, 'backups', timestamp(now))
-    await fs.mkdir(backupDir, {recursive: true, mode: 0o700})
-    for (const file of present) {
-      const target = path.join(backupDir, path.basename(file))
-      await fs.copyFile(file, target)
-      await fs.chmod(target, 0o600)
+/** Copies the files to the backup folder (0600: it holds a private key); returns each file's mode, to restore it. */
+async function backUp(files: string[], backupDir: string): Promise<Map<string, number>> {
+  await fs.mkdir(backupDir, {recursive: true, mode: 0o700})
+  const modes = new Map<string, number>()
+  for (const file of files) {
+    const target = path.join(backupDir, path.basename(file))
+    modes.set(file, (await fs.stat(file)).mode & 0o777)
+    await fs.copyFile(file, target)
+    await fs.chmod(target, 0o600)
+  }
+  return modes
+}
+
+/** Undoes the renames done so far: a replaced file gets its backed-up content and mode back, a new file goes. */
+async function putBack(renamed: string[], backupDir: string | undefined, modes: Map<string, number>): Promise<void> {
+  for (const file of renamed) {
+    const mode = modes.get(file)
+    if (backupDir !== undefined && mode !== undefined) {
+      await writeFileAtomic(file, await fs.readFile(path.join(backupDir, path.basename(file))), mode)
+    } else {
+      await fs.rm(file, {force: true})
     }
   }
+}
+
+/**
+ * Replaces the bundle. The replaced files are copied to backups/<timestamp>/ and all three new files are written to
+ * temporary files before the first rename, so most failures leave the old files untouched; if a rename fails, the
+ * files already renamed are put back from that backup (or removed when there were none), so the directory never
+ * keeps a mix of old and new certificates.
+ */
+export async function writeCertsDir(dir: string, bundle: TrustBundle, now = new Date()): Promise<WriteResult> {
+  const files = bundlePaths(dir)
   const plan: [string, string, number][] = [
     [files.rootCert, bundle.rootCertPem, 0o644],
     [files.issuerCert, bundle.issuerCertPem, 0o644],
     [files.issuerKey, bundle.issuerKeyPem, 0o600],
   ]
-  const temps: string[] = []
+  let backupDir: string | undefined
+  let modes = new Map<string, number>()
+  const staged: [temp: string, file: string][] = []
   try {
-    for (const [file, content, mode] of plan) temps.push(await writeFileAtomic(file, content, mode))
+    await fs.mkdir(dir, {recursive: true, mode: 0o755})
+    const present = await presentBundleFiles(dir)
+    if (present.length > 0) {
+      backupDir = path.join(dir, 'backups', fileTimestamp(now))
+      modes = await backUp(present, backupDir)
+    }
+    for (const [file, content, mode] of plan) staged.push([await writeTempFile(file, content, mode), file])
   } catch (error) {
-    await Promise.all(temps.map((temp) => fs.rm(temp, {force: true})))
-    throw new UserError(`cannot write to ${dir}: ${(error as Error).message}`, {
-      hint: 'Check that the directory is writable; nothing was changed.',
+    await Promise.all(staged.map(([temp]) => fs.rm(temp, {force: true})))
+    throw new UserError(`cannot write to ${dir}: ${reason(error)}`, {
+      hint: 'Check that the directory is writable; the certificates were not changed.',
     })
   }
-  for (const [i, [file, , mode]] of plan.entries()) {
-    const temp = temps[i]
-    if (temp === undefined) continue
-    await fs.rename(temp, file)
-    // rename keeps the temp file's mode, but an umask may have narrowed it at creation.
-    await fs.chmod(file, mode)
+  const renamed: string[] = []
+  for (const [i, [temp, file]] of staged.entries()) {
+    try {
+      await fs.rename(temp, file)
+    } catch (error) {
+      await Promise.all(staged.slice(i).map(([rest]) => fs.rm(rest, {force: true})))
+      throw await renameFailure(file, error, renamed, backupDir, modes)
+    }
+    renamed.push(file)
   }
   return {dir, files, backupDir}
+}
+
+async function renameFailure(
+  file: string,
+  error: unknown,
+  renamed: string[],
+  backupDir: string | undefined,
+  modes: Map<string, number>,
+): Promise<UserError> {
+  try {
+    await putBack(renamed, backupDir, modes)
+  } catch (restoreError) {
+    return new UserError(
+      `cannot replace ${file} (${reason(error)}), nor put the previous files back (${reason(restoreError)})`,
+      {
+        hint: backupDir
+          ? `The certificates are a mix of old and new: copy the files in ${backupDir} back by hand.`
+          : `Remove ${renamed.join(', ')} and try again.`,
+      },
+    )
+  }
+  return new UserError(`cannot replace ${file}: ${reason(error)}`, {
+    hint: backupDir
+      ? `The previous certificates were put back (a copy stays in ${backupDir}); check the directory and try again.`
+      : 'The new files were removed; check the directory and try again.',
+  })
 }

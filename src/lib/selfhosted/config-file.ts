@@ -1,12 +1,15 @@
 // The self-hosted Dapr Configuration file (default ~/.dapr/config.yaml): created with mTLS on, or edited in place
-// with comments and unrelated settings kept, never clobbered.
+// with comments and unrelated settings kept, never clobbered. The edit is worked out before anything is written, so
+// a broken file stops `init` before the certificates change, and written last.
 import {promises as fs} from 'node:fs'
 import {homedir} from 'node:os'
 import path from 'node:path'
 
-import {isMap, parseDocument} from 'yaml'
+import {isMap, parseDocument, type YAMLError} from 'yaml'
 
 import {UserError} from '../errors.js'
+import {fileTimestamp} from '../output/time-layouts.js'
+import {writeFileAtomic} from './certs-dir.js'
 
 export function defaultConfigFile(): string {
   return path.join(homedir(), '.dapr', 'config.yaml')
@@ -25,48 +28,76 @@ spec:
 
 export type ConfigChange = 'created' | 'updated' | 'unchanged'
 
-/** Pure: the new text of a config file with spec.mtls.enabled set, or undefined when nothing changes. */
-export function withMtlsEnabled(text: string, enabled: boolean, source: string): string | undefined {
-  const doc = parseDocument(text)
-  if (doc.errors.length > 0 || !isMap(doc.contents)) {
-    throw new UserError(`${source} is not a valid YAML Configuration: ${doc.errors[0]?.message ?? 'not a mapping'}`, {
-      hint: 'Fix the file or pass another one with --config-file; nothing was changed.',
-    })
-  }
-  if (doc.getIn(['spec', 'mtls', 'enabled']) === enabled) return undefined
-  doc.setIn(['spec', 'mtls', 'enabled'], enabled)
-  return doc.toString()
+export interface ConfigEdit {
+  file: string
+  change: ConfigChange
+  /** The whole new content; empty when the change is 'unchanged'. */
+  text: string
 }
 
-export async function setMtlsInConfigFile(
-  file: string,
-  enabled: boolean,
-  options: {dryRun?: boolean} = {},
-): Promise<ConfigChange> {
+/** The yaml library's messages end in a code frame over several lines; errors here are one line. */
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? '').replace(/:\s*$/, '')
+}
+
+function notAConfiguration(file: string, problem: string): UserError {
+  return new UserError(`${file} is not a valid YAML Configuration: ${firstLine(problem)}`, {
+    hint: 'Fix the file or pass another one with --config-file; nothing was changed.',
+  })
+}
+
+const firstError = (errors: YAMLError[]): string => errors[0]?.message ?? ''
+
+/** Pure: the edit that sets spec.mtls.enabled in a file whose text is `current` (undefined: there is no file yet). */
+export function mtlsConfigEdit(file: string, current: string | undefined, enabled: boolean): ConfigEdit {
+  if (current === undefined) return {file, change: 'created', text: newConfig(enabled)}
+  const doc = parseDocument(current)
+  if (doc.errors.length > 0) throw notAConfiguration(file, firstError(doc.errors))
+  if (!isMap(doc.contents)) throw notAConfiguration(file, 'not a mapping')
+  if (doc.getIn(['spec', 'mtls', 'enabled']) === enabled) return {file, change: 'unchanged', text: ''}
+  try {
+    doc.setIn(['spec', 'mtls', 'enabled'], enabled)
+  } catch (error) {
+    // `spec: foo` or `spec: []`: there is no mapping to put mtls in.
+    const reason = error instanceof Error ? error.message : String(error)
+    throw notAConfiguration(file, `cannot set spec.mtls.enabled (${reason})`)
+  }
+  return {file, change: 'updated', text: doc.toString()}
+}
+
+/** Reads the file and works out the edit; writes nothing. */
+export async function planMtlsConfig(file: string, enabled: boolean): Promise<ConfigEdit> {
   let current: string | undefined
   try {
     current = await fs.readFile(file, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot read ${file}: ${String(error)}`)
-  }
-  if (current === undefined) {
-    if (!options.dryRun) {
-      await fs.mkdir(path.dirname(file), {recursive: true})
-      await fs.writeFile(file, newConfig(enabled), {flag: 'wx'})
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'ENOENT') {
+      throw new UserError(`cannot read ${file}: ${code ?? String(error)}`, {
+        hint: 'Check its permissions or pass another file with --config-file; nothing was changed.',
+      })
     }
-    return 'created'
   }
-  const updated = withMtlsEnabled(current, enabled, file)
-  if (updated === undefined) return 'unchanged'
-  if (!options.dryRun) {
-    // Keep the old file beside the new one, and the new one's mode as the old one's.
-    const {mode} = await fs.stat(file)
-    await fs.copyFile(file, `${file}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`)
-    const temp = `${file}.tmp-${process.pid}`
-    await fs.writeFile(temp, updated, {mode})
-    await fs.rename(temp, file)
+  return mtlsConfigEdit(file, current, enabled)
+}
+
+/** Writes an edit: a new file never over one that appeared since; an edited one keeps its mode and a .bak copy. */
+export async function applyConfigEdit(edit: ConfigEdit, now = new Date()): Promise<void> {
+  const {file, change, text} = edit
+  try {
+    if (change === 'created') {
+      await fs.mkdir(path.dirname(file), {recursive: true})
+      await fs.writeFile(file, text, {flag: 'wx'})
+    } else if (change === 'updated') {
+      const {mode} = await fs.stat(file)
+      await fs.copyFile(file, `${file}.${fileTimestamp(now)}.bak`)
+      await writeFileAtomic(file, text, mode & 0o777)
+    }
+  } catch (error) {
+    throw new UserError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: 'Set spec.mtls.enabled in it by hand; everything else is in place.',
+    })
   }
-  return 'updated'
 }
 
 /** spec.mtls.enabled of a Configuration file; a missing file is an error that points at -k. */
@@ -80,6 +111,6 @@ export async function readMtlsEnabled(file: string): Promise<boolean> {
     })
   }
   const doc = parseDocument(text)
-  if (doc.errors.length > 0) throw new UserError(`${file} is not valid YAML: ${doc.errors[0]?.message ?? ''}`)
+  if (doc.errors.length > 0) throw new UserError(`${file} is not valid YAML: ${firstLine(firstError(doc.errors))}`)
   return doc.getIn(['spec', 'mtls', 'enabled']) === true
 }

@@ -2,7 +2,7 @@
 // the private key itself is never printed.
 import path from 'node:path'
 
-import {bundleFiles} from './certs-dir.js'
+import {bundleFileNames} from '../certs/index.js'
 
 export const shells = ['bash', 'powershell'] as const
 export type Shell = (typeof shells)[number]
@@ -24,9 +24,9 @@ export interface EnvLine {
 
 export function mtlsEnv(dir: string, namespace: string): EnvLine[] {
   return [
-    {name: 'DAPR_TRUST_ANCHORS', file: path.join(dir, bundleFiles.rootCert)},
-    {name: 'DAPR_CERT_CHAIN', file: path.join(dir, bundleFiles.issuerCert)},
-    {name: 'DAPR_CERT_KEY', file: path.join(dir, bundleFiles.issuerKey)},
+    {name: 'DAPR_TRUST_ANCHORS', file: path.join(dir, bundleFileNames.rootCert)},
+    {name: 'DAPR_CERT_CHAIN', file: path.join(dir, bundleFileNames.issuerCert)},
+    {name: 'DAPR_CERT_KEY', file: path.join(dir, bundleFileNames.issuerKey)},
     {name: 'NAMESPACE', value: namespace},
   ]
 }

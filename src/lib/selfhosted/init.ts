@@ -1,13 +1,13 @@
 // Self-hosted `dapr init --enable-mtls`: certificates in the certificates directory (never replacing existing ones
 // without --force), the Configuration file with mTLS on, and optionally the new root key written for later renewals.
 import type {CertificateInfo} from '../certs/index.js'
-import {UserError} from '../errors.js'
-import {buildNewBundle} from '../renewal/new-bundle.js'
+import {UsageError, UserError} from '../errors.js'
+import {buildNewBundle, warningLine} from '../renewal/new-bundle.js'
 import type {KeyLoadOptions} from '../renewal/inputs.js'
 import type {RenewalMode} from '../renewal/mode.js'
 import {rfc1123} from '../output/time-layouts.js'
 import {defaultCertsDir, presentBundleFiles, writeCertsDir} from './certs-dir.js'
-import {type ConfigChange, setMtlsInConfigFile} from './config-file.js'
+import {applyConfigEdit, type ConfigChange, planMtlsConfig} from './config-file.js'
 import {assertKeyFileWritable, writeKeyFile} from './key-file.js'
 import {selfHostedDefaults} from './target.js'
 
@@ -30,6 +30,8 @@ export interface SelfHostedInitResult {
   backupDir: string | undefined
   rootKeyFile: string | undefined
   certificates: CertificateInfo[]
+  /** Validation warnings about the new certificates (for example a short validity), as "<source>: <message>". */
+  warnings: string[]
 }
 
 export async function initSelfHosted(options: SelfHostedInitOptions): Promise<SelfHostedInitResult> {
@@ -41,24 +43,29 @@ export async function initSelfHosted(options: SelfHostedInitOptions): Promise<Se
     backupDir: undefined,
     rootKeyFile: undefined,
     certificates: [],
+    warnings: [],
   }
   if (!options.enableMtls) {
-    result.configFileChange = await setMtlsInConfigFile(options.configFile, false)
+    const config = await planMtlsConfig(options.configFile, false)
+    await applyConfigEdit(config)
+    result.configFileChange = config.change
     return result
   }
-  // Every check happens before the first write.
+  // Every check, the Configuration file's included, happens before the first write.
+  if (options.rootKeyOut !== undefined && options.mode.kind !== 'fresh') {
+    throw new UsageError(
+      '--root-key-out only applies when a new root key is generated',
+      'Drop --root-key-out: it saves the key of a root this command generates, and here the root comes from you.',
+    )
+  }
   const existing = await presentBundleFiles(options.certsDir)
   if (existing.length > 0 && !options.force) {
     throw new UserError(`certificates already exist in ${options.certsDir}`, {
       hint: 'Renew them with `dapr mtls renew-certificate`, or pass --force to replace them (the old ones are backed up).',
     })
   }
-  if (options.rootKeyOut !== undefined) {
-    if (options.mode.kind !== 'fresh') {
-      throw new UserError('--root-key-out only applies when a new root key is generated')
-    }
-    await assertKeyFileWritable(options.rootKeyOut)
-  }
+  if (options.rootKeyOut !== undefined) await assertKeyFileWritable(options.rootKeyOut)
+  const config = await planMtlsConfig(options.configFile, true)
   const settings = {...selfHostedDefaults, trustDomain: options.trustDomain}
   const next = await buildNewBundle(options.mode, settings, undefined, options.keyOptions)
   if (options.rootKeyOut !== undefined && next.rootKeyPem !== undefined) {
@@ -69,7 +76,9 @@ export async function initSelfHosted(options: SelfHostedInitOptions): Promise<Se
   result.certsDir = options.certsDir
   result.backupDir = written.backupDir
   result.certificates = next.certificates
-  result.configFileChange = await setMtlsInConfigFile(options.configFile, true)
+  result.warnings = next.warnings.map(warningLine)
+  await applyConfigEdit(config)
+  result.configFileChange = config.change
   return result
 }
 

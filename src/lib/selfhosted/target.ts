@@ -1,25 +1,30 @@
 // The certificates directory as a renewal target.
-import {parseCertificates, type TrustBundle} from '../certs/index.js'
+import {
+  bundleFileNames,
+  defaultClockSkewMs,
+  defaultTrustDomain,
+  parseCertificates,
+  type TrustBundle,
+} from '../certs/index.js'
 import type {ControlPlaneSettings} from '../renewal/new-bundle.js'
 import type {BundleTarget} from '../renewal/target.js'
-import path from 'node:path'
-
-import {bundleFiles, presentBundleFiles, readCertsDir, writeCertsDir} from './certs-dir.js'
+import {bundlePaths, presentBundleFiles, readCertsDir, writeCertsDir} from './certs-dir.js'
 
 export const selfHostedDefaults: ControlPlaneSettings = {
-  trustDomain: 'cluster.local',
+  trustDomain: defaultTrustDomain,
   namespace: 'default',
-  clockSkewMs: 15 * 60 * 1000,
+  clockSkewMs: defaultClockSkewMs,
 }
 
 /** Trust domain and namespace as the current issuer states them (O=spiffe://<domain>/ns/<ns>/dapr-sentry). */
 export function settingsFromIssuer(issuerCertPem: string): ControlPlaneSettings {
   try {
-    const [issuer] = parseCertificates(issuerCertPem, bundleFiles.issuerCert)
+    const [issuer] = parseCertificates(issuerCertPem, bundleFileNames.issuerCert)
     const match = /spiffe:\/\/([^/]+)\/ns\/([^/]+)\/dapr-sentry/.exec(issuer?.subject ?? '')
     if (match?.[1] && match[2]) return {...selfHostedDefaults, trustDomain: match[1], namespace: match[2]}
   } catch {
-    // An unreadable issuer is replaced by the renewal; the defaults apply.
+    // An unreadable issuer gives the defaults: a renewal replaces it (and warns that it was unreadable), and
+    // `mtls env` falls back to the default namespace.
   }
   return selfHostedDefaults
 }
@@ -33,7 +38,7 @@ export function certsDirTarget(dir: string, options: {creating?: boolean} = {}):
   }
   return {
     location: dir,
-    writes: Object.values(bundleFiles).map((name) => path.join(dir, name)),
+    writes: Object.values(bundlePaths(dir)),
     readCurrent() {
       current ??= read()
       return current

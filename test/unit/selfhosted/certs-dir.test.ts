@@ -1,0 +1,90 @@
+// Replacing the bundle in the certificates directory: a rename that fails part-way leaves the old bundle (or no
+// bundle), never a mix of old and new files.
+import assert from 'node:assert/strict'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  promises,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+
+import {UserError} from '../../../src/lib/errors.js'
+import {writeCertsDir} from '../../../src/lib/selfhosted/certs-dir.js'
+
+const bundle = (label: string) => ({
+  rootCertPem: `${label} ca\n`,
+  issuerCertPem: `${label} issuer\n`,
+  issuerKeyPem: `${label} key\n`,
+})
+
+const names = ['ca.crt', 'issuer.crt', 'issuer.key']
+const mode = (file: string) => statSync(file).mode & 0o777
+
+/** Makes the nth call to fs.promises.rename fail, as a full disk or a vanished directory would. */
+function failRename(nth: number): () => void {
+  const rename = promises.rename
+  let calls = 0
+  promises.rename = async (from, to) => {
+    calls += 1
+    if (calls === nth) throw Object.assign(new Error('EIO: i/o error, rename'), {code: 'EIO'})
+    return rename(from, to)
+  }
+  return () => {
+    promises.rename = rename
+  }
+}
+
+describe('writing the certificates directory', () => {
+  let dir: string
+  let restore: (() => void) | undefined
+  beforeEach(() => {
+    dir = path.join(mkdtempSync(path.join(tmpdir(), 'dapr-certs-dir-test-')), 'certs')
+  })
+  afterEach(() => {
+    restore?.()
+    restore = undefined
+    rmSync(path.dirname(dir), {recursive: true, force: true})
+  })
+
+  it('writes the three files, the key 0600, and backs up the ones it replaces', async () => {
+    assert.equal((await writeCertsDir(dir, bundle('old'))).backupDir, undefined)
+    const {backupDir} = await writeCertsDir(dir, bundle('new'))
+    assert.ok(backupDir)
+    assert.equal(readFileSync(path.join(dir, 'ca.crt'), 'utf8'), 'new ca\n')
+    assert.equal(readFileSync(path.join(backupDir, 'ca.crt'), 'utf8'), 'old ca\n')
+    assert.equal(mode(path.join(dir, 'ca.crt')), 0o644)
+    assert.equal(mode(path.join(dir, 'issuer.key')), 0o600)
+    assert.equal(mode(path.join(backupDir, 'issuer.key')), 0o600)
+  })
+
+  it('puts the previous files back when the second rename fails', async () => {
+    mkdirSync(dir)
+    for (const name of names) writeFileSync(path.join(dir, name), `old ${name}\n`, {mode: 0o640})
+    restore = failRename(2)
+    await assert.rejects(writeCertsDir(dir, bundle('new')), (error: unknown) => {
+      assert.ok(error instanceof UserError)
+      assert.match(error.message, /cannot replace .*issuer\.crt: EIO/)
+      assert.match(error.hint ?? '', /previous certificates were put back/)
+      return true
+    })
+    for (const name of names) {
+      assert.equal(readFileSync(path.join(dir, name), 'utf8'), `old ${name}\n`)
+      assert.equal(mode(path.join(dir, name)), 0o640)
+    }
+    assert.deepEqual(readdirSync(dir).sort(), ['backups', ...names], 'no temporary files are left')
+  })
+
+  it('removes the new files when the third rename fails and there was no bundle before', async () => {
+    restore = failRename(3)
+    await assert.rejects(writeCertsDir(dir, bundle('new')), /cannot replace .*issuer\.key/)
+    assert.ok(existsSync(dir))
+    assert.deepEqual(readdirSync(dir), [])
+  })
+})
