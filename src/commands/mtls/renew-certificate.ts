@@ -104,8 +104,8 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
   private async restart(session: ClusterSession, workloads: Workload[]): Promise<RestartOutcome[]> {
     const outcomes = await session.kube.restartWithSummary(session.clients, session.namespace, workloads, {
       timeoutSeconds: this.flags.timeout ?? defaultTimeoutSeconds,
-      progress: (message) => {
-        this.progress('pending', message)
+      progress: (message, done) => {
+        this.progress(done ? 'success' : 'pending', message)
       },
       summary: (text) => process.stderr.write(text + '\n'),
     })

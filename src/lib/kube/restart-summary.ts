@@ -40,12 +40,16 @@ export async function restartWithSummary(
   clients: KubeClients,
   namespace: string,
   workloads: Workload[],
-  options: {timeoutSeconds: number; progress: (message: string) => void; summary: (text: string) => void},
+  options: {
+    timeoutSeconds: number
+    progress: (message: string, done: boolean) => void
+    summary: (text: string) => void
+  },
 ): Promise<RestartOutcome[]> {
   const outcomes = await restartControlPlane(clients, namespace, workloads, {
     timeoutMs: options.timeoutSeconds * 1000,
-    onProgress: (workload, message) => {
-      options.progress(`${workload.name}: ${message}`)
+    onProgress: (workload, message, done) => {
+      options.progress(`${workload.name}: ${message}`, done)
     },
   })
   options.summary(renderRestartSummary(outcomes))

@@ -38,7 +38,7 @@ export interface RestartOptions {
   timeoutMs: number
   pollMs?: number
   /** Called when a workload's state changes (not on every poll). */
-  onProgress?: (workload: Workload, message: string) => void
+  onProgress?: (workload: Workload, message: string, done: boolean) => void
 }
 
 /** Which control-plane workloads exist in the namespace, in restart order. */
@@ -164,7 +164,7 @@ async function restartAndWait(
     }
     if (state.message !== last) {
       last = state.message
-      options.onProgress?.(workload, state.message)
+      options.onProgress?.(workload, state.message, state.done)
     }
     if (state.done) return outcome(true, state.message)
     if (state.failure) return outcome(false, state.failure)
