@@ -1,11 +1,11 @@
 // The base of every command: shared flags (--json, --no-color), colour set-up, result rendering and the one place
 // where errors become a clean line on stderr with the exit code of DESIGN.md section 4, also under --json.
-import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+import {Command, Errors, Flags, type Interfaces, ux} from '@oclif/core'
 
 import {UserError} from './errors.js'
 import {ExitCode} from './output/exit-codes.js'
 import {type OutputFormat, toJson, toYaml} from './output/format.js'
-import {configureColor, type StatusKind, statusLine} from './output/terminal.js'
+import {configureColor, isTty, type StatusKind, statusLine} from './output/terminal.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -64,6 +64,32 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Progress, warnings and notes go to stderr, so stdout stays parseable. */
   protected progress(kind: StatusKind, message: string): void {
     process.stderr.write(statusLine('stderr', kind, message) + '\n')
+  }
+
+  /**
+   * A long wait: a spinner with the latest state on a terminal; elsewhere one line per change of state, so logs show
+   * what happened without a line per poll.
+   */
+  protected startWait(title: string): {update: (message: string, done: boolean) => void; stop: () => void} {
+    if (!isTty('stderr')) {
+      return {
+        update: (message, done) => {
+          this.progress(done ? 'success' : 'pending', message)
+        },
+        stop: () => undefined,
+      }
+    }
+    ux.action.start(title, undefined, {stdout: false})
+    let running = true
+    return {
+      update: (message) => {
+        if (running) ux.action.status = message
+      },
+      stop: () => {
+        if (running) ux.action.stop('done')
+        running = false
+      },
+    }
   }
 
   protected override catch(error: Interfaces.CommandError): Promise<never> {

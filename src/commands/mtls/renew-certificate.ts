@@ -102,14 +102,20 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
   }
 
   private async restart(session: ClusterSession, workloads: Workload[]): Promise<RestartOutcome[]> {
-    const outcomes = await session.kube.restartWithSummary(session.clients, session.namespace, workloads, {
-      timeoutSeconds: this.flags.timeout ?? defaultTimeoutSeconds,
-      progress: (message, done) => {
-        this.progress(done ? 'success' : 'pending', message)
-      },
-      summary: (text) => process.stderr.write(text + '\n'),
-    })
-    this.progress('success', 'All control plane services have restarted successfully!')
-    return outcomes
+    const wait = this.startWait('Restarting the control plane')
+    try {
+      const outcomes = await session.kube.restartWithSummary(session.clients, session.namespace, workloads, {
+        timeoutSeconds: this.flags.timeout ?? defaultTimeoutSeconds,
+        progress: wait.update,
+        summary: (text) => {
+          wait.stop()
+          process.stderr.write(text + '\n')
+        },
+      })
+      this.progress('success', 'All control plane services have restarted successfully!')
+      return outcomes
+    } finally {
+      wait.stop()
+    }
   }
 }
