@@ -8,6 +8,7 @@ import {installFlags, normalizeBooleanValues} from '../lib/helm/flags.js'
 import type {InstallResult} from '../lib/helm/install.js'
 import {assertFlagsFitMode, installOptions} from '../lib/helm/options.js'
 import type {InstallPlan} from '../lib/helm/plan.js'
+import {expiryBanner} from '../lib/output/banner.js'
 import {passphrasePrompt} from '../lib/output/prompt.js'
 import {resolveRenewalMode} from '../lib/renewal/mode.js'
 import {defaultCertsDir} from '../lib/selfhosted/certs-dir.js'
@@ -68,6 +69,9 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
       return outcome.plan
     }
     this.result('success', installedMessage(outcome.result.namespace))
+    // The ⚠ banner, from the certificates just installed (Sentry's own, when none were given, are new).
+    const banner = expiryBanner(outcome.result.certificates)
+    if (banner) this.progress('warning', banner)
     return outcome.result
   }
 

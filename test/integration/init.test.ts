@@ -118,6 +118,7 @@ describe('dapr init -k', function () {
     const result = await init('dapr-init-c', ['--wait', '--generate-certs', '--root-key-out', keyFile])
     assert.equal(result.exitCode, 0, result.stderr)
     assert.equal(statSync(keyFile).mode & 0o777, 0o600)
+    assert.doesNotMatch(result.stderr, /Please see docs.dapr.io/, 'no banner for a 365-day root')
 
     const installed = await readClusterBundle('dapr-init-c')
     assert.equal(installed.configMapCaCrt, installed.caCrt, 'ConfigMap ca.crt must equal the Secret byte for byte')
@@ -152,6 +153,13 @@ describe('dapr init -k', function () {
     assert.notEqual(after.caCrt, installed.caCrt)
     work.write('new-ca.crt', after.caCrt)
     assert.equal(work.publicKeyOf('new-ca.crt'), work.publicKeyOf('k.pem'), 'the renewed root keeps the public key')
+  })
+
+  it('with --generate-certs --valid-until 20 shows the expiry banner after installing, exit 0', async () => {
+    const result = await init('dapr-init-f', ['--generate-certs', '--valid-until', '20'])
+    assert.equal(result.exitCode, 0, result.stderr)
+    assert.match(result.stderr, /Dapr root certificate of your Kubernetes cluster expires in 19 days\./)
+    assert.match(result.stderr, /Please see docs\.dapr\.io for certificate renewal instructions/)
   })
 
   describe('certificates you bring', () => {
