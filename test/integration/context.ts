@@ -4,7 +4,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {AppsV1Api, CoreV1Api, KubeConfig} from '@kubernetes/client-node'
+import {ApiException, AppsV1Api, CoreV1Api, KubeConfig} from '@kubernetes/client-node'
 import {execa} from 'execa'
 
 import {type CliResult, dapr} from '../helpers/cli.js'
@@ -101,4 +101,19 @@ export async function grantReadOnly(namespace: string): Promise<void> {
   })
   const binary = process.env.IT_KUBECTL ?? 'kubectl'
   await execa(binary, ['apply', '-f', '-'], {env: {KUBECONFIG: adminKubeconfig()}, input: manifest})
+  const restricted = clients(restrictedKubeconfig())
+  await untilAllowed(() => restricted.core.readNamespacedSecret({name: 'dapr-trust-bundle', namespace}))
+}
+
+/** RBAC changes reach the apiserver's authorizer a moment after they are written: ask again while it still says 403. */
+export async function untilAllowed<T>(request: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      return await request()
+    } catch (error) {
+      if (!(error instanceof ApiException && error.code === 403) || Date.now() > deadline) throw error
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
 }

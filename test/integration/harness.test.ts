@@ -20,6 +20,7 @@ import {
 } from '@kubernetes/client-node'
 
 import {DAPR_DEPLOYMENTS, DAPR_STATEFULSETS, installDaprFixture, uninstallDaprFixture} from '../cluster/fixture.js'
+import {untilAllowed} from './context.js'
 
 const run = promisify(execFile)
 
@@ -177,7 +178,7 @@ describe('integration harness: a real kube-apiserver with a kwok node', () => {
     await objects.create(binding)
 
     const restricted = kubeConfig(fromEnv('IT_RESTRICTED_KUBECONFIG')).makeApiClient(AppsV1Api)
-    const read = await restricted.readNamespacedDeploymentWithHttpInfo({name: 'guarded', namespace})
+    const read = await untilAllowed(() => restricted.readNamespacedDeploymentWithHttpInfo({name: 'guarded', namespace}))
     assert.equal(read.httpStatusCode, 200)
     assert.equal(read.data.metadata?.name, 'guarded')
 
