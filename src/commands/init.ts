@@ -3,15 +3,14 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/command.js'
-import {kubernetesFlag, validUntilFlag} from '../lib/flags.js'
+import {bringYourOwnFlags, certsDirFlag, certsDirOf, kubernetesFlag, validUntilFlag} from '../lib/flags.js'
 import {installFlags, normalizeBooleanValues} from '../lib/helm/flags.js'
 import type {InstallResult} from '../lib/helm/install.js'
-import {assertFlagsFitMode, installOptions} from '../lib/helm/options.js'
+import {assertInitFlagsFitMode, installOptions} from '../lib/helm/options.js'
 import type {InstallPlan} from '../lib/helm/plan.js'
 import {expiryBanner} from '../lib/output/banner.js'
 import {passphrasePrompt} from '../lib/output/prompt.js'
 import {resolveRenewalMode} from '../lib/renewal/mode.js'
-import {defaultCertsDir} from '../lib/selfhosted/certs-dir.js'
 import {defaultConfigFile} from '../lib/selfhosted/config-file.js'
 import {initSelfHosted, renderSelfHostedInit, type SelfHostedInitResult} from '../lib/selfhosted/init.js'
 
@@ -27,21 +26,19 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
     '<%= config.bin %> init --enable-mtls=false',
   ]
 
-  // Self-hosted flags have no parse-time default either, so a given one can be told apart (see assertFlagsFitMode).
+  // Self-hosted flags have no parse-time default either, so a given one can be told apart (see assertInitFlagsFitMode).
   static override flags = {
     kubernetes: kubernetesFlag,
     'enable-mtls': Flags.boolean({summary: 'Turn mutual TLS on (=false turns it off).', default: true, allowNo: true}),
     ...installFlags,
-    'certs-dir': Flags.string({summary: 'Certificates directory [default: ~/.dapr/certs].'}),
+    'certs-dir': certsDirFlag,
     'config-file': Flags.string({summary: 'Dapr Configuration file to create or edit [default: ~/.dapr/config.yaml].'}),
     'valid-until': validUntilFlag,
     'trust-domain': Flags.string({summary: 'Trust domain of the new root (self-hosted) [default: cluster.local].'}),
     'root-key-out': Flags.string({
       summary: 'Also write a new root private key to this file (mode 0600; -k: with --generate-certs).',
     }),
-    'ca-root-certificate': Flags.string({summary: 'Root certificate(s) you bring (PEM).'}),
-    'issuer-public-certificate': Flags.string({summary: 'Issuer certificate you bring (PEM).'}),
-    'issuer-private-key': Flags.string({summary: 'Issuer private key you bring (PEM).'}),
+    ...bringYourOwnFlags,
     force: Flags.boolean({summary: 'Replace existing certificates (the old ones are backed up).'}),
   }
 
@@ -51,7 +48,7 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
   }
 
   async run(): Promise<SelfHostedInitResult | InstallResult | InstallPlan> {
-    assertFlagsFitMode(this.flags.kubernetes, this.flags)
+    assertInitFlagsFitMode(this.flags.kubernetes, this.flags)
     return this.flags.kubernetes ? this.installOnKubernetes() : this.initSelfHosted()
   }
 
@@ -77,7 +74,7 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
 
   private async initSelfHosted(): Promise<SelfHostedInitResult> {
     const result = await initSelfHosted({
-      certsDir: this.flags['certs-dir'] ?? defaultCertsDir(),
+      certsDir: certsDirOf(this.flags),
       configFile: this.flags['config-file'] ?? defaultConfigFile(),
       enableMtls: this.flags['enable-mtls'],
       mode: resolveRenewalMode(this.flags),

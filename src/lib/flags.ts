@@ -1,7 +1,9 @@
-// Flags shared by several commands: where the certificates live (-k for the cluster, --certs-dir for disk) and how
-// to reach the cluster. One definition each, so help text and behaviour match everywhere.
+// Flags shared by several commands: where the certificates live (-k for the cluster, --certs-dir for disk), how to
+// reach the cluster, and the certificates a user brings. One definition each, so help text and behaviour match
+// everywhere; and the one rule that a flag of the other mode is refused rather than silently ignored.
 import {Flags} from '@oclif/core'
 
+import {UsageError} from './errors.js'
 import {defaultCertsDir} from './selfhosted/certs-dir.js'
 
 export const kubernetesFlag = Flags.boolean({
@@ -9,11 +11,20 @@ export const kubernetesFlag = Flags.boolean({
   summary: 'Work on the Kubernetes cluster of the current kubeconfig context (without -k: the certificates on disk).',
 })
 
-export const certsDirFlag = Flags.string({
-  summary: 'Self-hosted certificates directory.',
-  default: () => Promise.resolve(defaultCertsDir()),
-  defaultHelp: () => Promise.resolve('~/.dapr/certs'),
-})
+// No parse-time default, so a given --certs-dir can be told from an absent one (assertFlagsFitMode).
+export const certsDirFlag = Flags.string({summary: 'Self-hosted certificates directory [default: ~/.dapr/certs].'})
+
+export function certsDirOf(flags: {'certs-dir'?: string | undefined}): string {
+  return flags['certs-dir'] ?? defaultCertsDir()
+}
+
+export const defaultTimeoutSeconds = 300
+
+export const bringYourOwnFlags = {
+  'ca-root-certificate': Flags.string({summary: 'Root certificate(s) you bring (PEM).'}),
+  'issuer-public-certificate': Flags.string({summary: 'Issuer certificate you bring (PEM).'}),
+  'issuer-private-key': Flags.string({summary: 'Issuer private key you bring (PEM).'}),
+}
 
 export const clusterFlags = {
   kubeconfig: Flags.string({
@@ -38,3 +49,26 @@ export const validUntilFlag = Flags.integer({
   min: 1,
   max: 36_500,
 })
+
+/** Which flags belong to one mode only. Such flags have no parse-time default: undefined means not given. */
+export interface ModeFlags {
+  selfHostedOnly: readonly string[]
+  clusterOnly: readonly string[]
+}
+
+/** A flag of the other mode is a mistake worth stopping for: it would otherwise be silently ignored. */
+export function assertFlagsFitMode(
+  kubernetes: boolean,
+  flags: Partial<Record<string, unknown>>,
+  modeFlags: ModeFlags,
+): void {
+  const given = (kubernetes ? modeFlags.selfHostedOnly : modeFlags.clusterOnly).find(
+    (name) => flags[name] !== undefined,
+  )
+  if (given === undefined) return
+  if (kubernetes) throw new UsageError(`--${given} is only valid for self-hosted mode`, `Drop --${given} or -k.`)
+  throw new UsageError(
+    `--${given} is only valid with -k: it only applies to a Kubernetes cluster`,
+    `Add -k to work on the cluster, or drop --${given} to work on the certificates on disk.`,
+  )
+}

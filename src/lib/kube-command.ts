@@ -4,8 +4,7 @@ import type {Command} from '@oclif/core'
 
 import {type CertificateInfo, describeBundle, type TrustBundle} from './certs/index.js'
 import {BaseCommand} from './command.js'
-import {UsageError} from './errors.js'
-import {clusterFlags} from './flags.js'
+import {assertFlagsFitMode, clusterFlags} from './flags.js'
 import {expiryBanner} from './output/banner.js'
 import {statusLine} from './output/terminal.js'
 
@@ -19,9 +18,9 @@ export interface ClusterSession {
 
 export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<T> {
   static override baseFlags = {...BaseCommand.baseFlags, ...clusterFlags}
-  /** Commands that work on the certificates directory without -k set this: cluster flags then need -k. */
-  static selfHostedWithoutK = false
-  /** Flags of the command that only mean something with -k. */
+  /** Flags that only mean something without -k; a command that has any also works without -k. */
+  static selfHostedOnlyFlags: string[] = []
+  /** Flags of the command, besides the connection flags, that only mean something with -k. */
   static clusterOnlyFlags: string[] = []
 
   private session: Promise<ClusterSession> | undefined
@@ -30,18 +29,12 @@ export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<
   override async init(): Promise<void> {
     await super.init()
     const ctor = this.ctor as typeof KubeCommand
+    if (ctor.selfHostedOnlyFlags.length === 0) return
     const flags = this.flags as Record<string, unknown>
-    if (!ctor.selfHostedWithoutK || flags.kubernetes === true) return
-    // Without -k the command works on disk; a cluster flag would be silently ignored, so it is a mistake to stop for.
-    const given = [...Object.keys(clusterFlags), ...ctor.clusterOnlyFlags].find(
-      (name) => flags[name] !== undefined && flags[name] !== false,
-    )
-    if (given !== undefined) {
-      throw new UsageError(
-        `--${given} only applies to a Kubernetes cluster`,
-        `Add -k to work on the cluster, or drop --${given} to work on the certificates on disk.`,
-      )
-    }
+    assertFlagsFitMode(flags.kubernetes === true, flags, {
+      selfHostedOnly: ctor.selfHostedOnlyFlags,
+      clusterOnly: [...Object.keys(clusterFlags), ...ctor.clusterOnlyFlags],
+    })
   }
 
   /** Connects and finds the control-plane namespace, once. The Kubernetes client is loaded only here. */

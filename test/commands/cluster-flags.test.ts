@@ -24,6 +24,19 @@ describe('cluster flags and unresponsive clusters', function () {
     })
   }
 
+  for (const args of [
+    ['mtls', 'renew-certificate', '-k', '--certs-dir', '/tmp/certs'],
+    ['mtls', 'expiry', '-k', '--certs-dir', '/tmp/certs'],
+    ['mtls', '-k', '--config-file', '/tmp/config.yaml'],
+  ]) {
+    it(`refuses \`dapr ${args.join(' ')}\` instead of silently ignoring the self-hosted flag (exit 2)`, async () => {
+      const result = await dapr(args)
+      assert.equal(result.exitCode, 2, result.stderr)
+      assertCleanFailure(result)
+      assert.match(result.stderr, /is only valid for self-hosted mode\n.*Drop/)
+    })
+  }
+
   describe('an API server that accepts connections and never answers', () => {
     let server: Server
     let dir: string

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/command.js'
-import {certsDirFlag} from '../../lib/flags.js'
+import {certsDirFlag, certsDirOf} from '../../lib/flags.js'
 import {readCertsDir} from '../../lib/selfhosted/certs-dir.js'
 import {type EnvLine, mtlsEnv, renderEnv, shells} from '../../lib/selfhosted/env.js'
 import {settingsFromIssuer} from '../../lib/selfhosted/target.js'
@@ -19,7 +19,7 @@ Load them with: eval "$(dapr mtls env)"   (PowerShell: dapr mtls env --shell pow
   }
 
   async run(): Promise<{variables: EnvLine[]}> {
-    const {dir, bundle} = await readCertsDir(this.flags['certs-dir'], {needsKey: true})
+    const {dir, bundle} = await readCertsDir(certsDirOf(this.flags), {needsKey: true})
     const variables = mtlsEnv(dir, settingsFromIssuer(bundle.issuerCertPem).namespace)
     if (!this.jsonEnabled()) this.log(renderEnv(variables, this.flags.shell))
     return {variables}

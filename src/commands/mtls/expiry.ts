@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {buildExpiryReport, expiryExitCode, type ExpiryReport, renderExpiryReport} from '../../lib/expiry.js'
-import {certsDirFlag, kubernetesFlag} from '../../lib/flags.js'
+import {certsDirFlag, certsDirOf, kubernetesFlag} from '../../lib/flags.js'
 import {KubeCommand} from '../../lib/kube-command.js'
 import {outputFlag} from '../../lib/output/format.js'
 import {readCertsDir} from '../../lib/selfhosted/certs-dir.js'
@@ -11,7 +11,7 @@ export default class Expiry extends KubeCommand<typeof Expiry> {
   static override description = `Lists every root in ca.crt and the issuer. The first line is the official CLI's: "Root certificate expires in <hours> hours. Expiry date: ...".
 Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 one has expired or is not yet valid, 1 the certificates could not be read.`
 
-  static override selfHostedWithoutK = true
+  static override selfHostedOnlyFlags = ['certs-dir']
   static override examples = [
     '<%= config.bin %> mtls expiry',
     '<%= config.bin %> mtls expiry -k --warn-days 60 -o json',
@@ -45,7 +45,7 @@ Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 
         clockSkewMs: config.clockSkewMs,
       })
     } else {
-      const {dir, bundle} = await readCertsDir(this.flags['certs-dir'])
+      const {dir, bundle} = await readCertsDir(certsDirOf(this.flags))
       report = buildExpiryReport(bundle, {source: 'self-hosted', location: dir, warnDays})
     }
     this.print(report, () => renderExpiryReport(report))

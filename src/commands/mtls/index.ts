@@ -19,17 +19,13 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
   static override summary = 'Check whether mutual TLS is enabled.'
   static override description = `With -k: reads spec.mtls of the daprsystem Configuration. Without -k: reads the self-hosted Configuration file.`
 
-  static override selfHostedWithoutK = true
+  static override selfHostedOnlyFlags = ['config-file']
   static override examples = ['<%= config.bin %> mtls -k', '<%= config.bin %> mtls -k -o json']
 
   static override flags = {
     kubernetes: kubernetesFlag,
     output: outputFlag,
-    'config-file': Flags.string({
-      summary: 'Self-hosted Dapr Configuration file.',
-      default: () => Promise.resolve(defaultConfigFile()),
-      defaultHelp: () => Promise.resolve('~/.dapr/config.yaml'),
-    }),
+    'config-file': Flags.string({summary: 'Self-hosted Dapr Configuration file [default: ~/.dapr/config.yaml].'}),
   }
 
   async run(): Promise<MtlsResult> {
@@ -51,7 +47,7 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
       result = {mtlsEnabled, location: session.namespace, trustDomain, allowedClockSkew, workloadCertTTL}
       where = 'your Kubernetes cluster'
     } else {
-      const file = this.flags['config-file']
+      const file = this.flags['config-file'] ?? defaultConfigFile()
       result = {mtlsEnabled: await readMtlsEnabled(file), location: file}
       where = `the self-hosted configuration ${file}`
     }

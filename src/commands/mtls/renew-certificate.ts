@@ -1,7 +1,14 @@
 import {Flags} from '@oclif/core'
 
 import {UserError} from '../../lib/errors.js'
-import {certsDirFlag, kubernetesFlag, validUntilFlag} from '../../lib/flags.js'
+import {
+  bringYourOwnFlags,
+  certsDirFlag,
+  certsDirOf,
+  defaultTimeoutSeconds,
+  kubernetesFlag,
+  validUntilFlag,
+} from '../../lib/flags.js'
 import {type ClusterSession, KubeCommand} from '../../lib/kube-command.js'
 import type {RestartOutcome, Workload} from '../../lib/kube/index.js'
 import {confirm, passphrasePrompt} from '../../lib/output/prompt.js'
@@ -14,8 +21,6 @@ import {certsDirTarget} from '../../lib/selfhosted/target.js'
 
 type Result = RenewalResult & {restarts: RestartOutcome[]}
 
-const defaultTimeoutSeconds = 300
-
 export default class RenewCertificate extends KubeCommand<typeof RenewCertificate> {
   static override summary = 'Renew the root and issuer certificates.'
   static override description = `Three modes: fresh certificates (default); a new root signed with an existing root key (--private-key), which keeps the root public key so workloads keep trusting it; or certificates you bring (--ca-root-certificate, --issuer-public-certificate, --issuer-private-key), checked the way Sentry checks them before anything is written.
@@ -24,7 +29,7 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
   static override aliases = ['mtls:renew-cert', 'mtls:rnc']
   static override clusterOnlyFlags = ['restart', 'timeout', 'backup-dir', 'yes']
 
-  static override selfHostedWithoutK = true
+  static override selfHostedOnlyFlags = ['certs-dir']
   static override examples = [
     '<%= config.bin %> mtls renew-certificate -k --valid-until 365 --restart',
     '<%= config.bin %> mtls renew-certificate -k --private-key root.key --dry-run',
@@ -35,9 +40,7 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     kubernetes: kubernetesFlag,
     'certs-dir': certsDirFlag,
     'private-key': Flags.string({summary: 'Root private key (PEM) that signs the new root certificate.'}),
-    'ca-root-certificate': Flags.string({summary: 'Root certificate(s) you bring (PEM).'}),
-    'issuer-public-certificate': Flags.string({summary: 'Issuer certificate you bring (PEM).'}),
-    'issuer-private-key': Flags.string({summary: 'Issuer private key you bring (PEM).'}),
+    ...bringYourOwnFlags,
     'valid-until': validUntilFlag,
     restart: Flags.boolean({
       summary: 'Restart the control plane after renewing (-k): dapr-sentry first, then the rest.',
@@ -64,7 +67,7 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
             this.progress('info', `Previous trust bundle saved in ${file}`)
           },
         })
-      : certsDirTarget(this.flags['certs-dir'])
+      : certsDirTarget(certsDirOf(this.flags))
     const workloads =
       session && this.flags.restart ? await session.kube.presentWorkloads(session.clients, session.namespace) : []
     // Everything is read and checked before the first line of progress: bad input fails with its error alone.

@@ -1,36 +1,34 @@
 // What `dapr init` was asked to do, checked before anything runs: which flags belong to which mode (-k installs the
 // control plane with Helm, no -k writes the certificates directory), and the -k flags turned into install options.
 import {UsageError} from '../errors.js'
+import {assertFlagsFitMode, defaultTimeoutSeconds, type ModeFlags} from '../flags.js'
 import {type RenewalMode, resolveRenewalMode} from '../renewal/mode.js'
 import {assertNoCertificateOverride, type ChartValue, latestVersion, parseSetEntry} from './values.js'
 
 export const defaultNamespace = 'dapr-system'
-export const defaultTimeoutSeconds = 300
 export const daprHelmRepo = 'https://dapr.github.io/helm-charts'
 export const releaseName = 'dapr'
 
-const selfHostedOnlyFlags = ['certs-dir', 'config-file', 'force', 'trust-domain'] as const
-const kubernetesOnlyFlags = [
-  'namespace',
-  'enable-ha',
-  'wait',
-  'timeout',
-  'runtime-version',
-  'set',
-  'chart',
-  'generate-certs',
-  'dry-run',
-  'kubeconfig',
-  'context',
-] as const
+const initModeFlags: ModeFlags = {
+  selfHostedOnly: ['certs-dir', 'config-file', 'force', 'trust-domain'],
+  clusterOnly: [
+    'namespace',
+    'enable-ha',
+    'wait',
+    'timeout',
+    'runtime-version',
+    'set',
+    'chart',
+    'generate-certs',
+    'dry-run',
+    'kubeconfig',
+    'context',
+  ],
+}
 
-/** A flag of the other mode is a mistake worth stopping for: it would otherwise be silently ignored. */
-export function assertFlagsFitMode(kubernetes: boolean, flags: Partial<Record<string, unknown>>): void {
-  const foreign = kubernetes ? selfHostedOnlyFlags : kubernetesOnlyFlags
-  const given = foreign.find((name) => flags[name] !== undefined)
-  if (given === undefined) return
-  if (kubernetes) throw new UsageError(`--${given} is only valid for self-hosted mode`, `Drop --${given} or -k.`)
-  throw new UsageError(`--${given} is only valid with -k (install on Kubernetes)`, `Add -k or drop --${given}.`)
+/** `dapr init`'s flags of the other mode are refused, by the rule every command shares. */
+export function assertInitFlagsFitMode(kubernetes: boolean, flags: Partial<Record<string, unknown>>): void {
+  assertFlagsFitMode(kubernetes, flags, initModeFlags)
 }
 
 export interface InitKubernetesFlags {

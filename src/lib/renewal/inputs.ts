@@ -5,6 +5,7 @@ import {promises as fs} from 'node:fs'
 
 import {EncryptedKeyError, parsePrivateKey} from '../certs/index.js'
 import {UserError} from '../errors.js'
+import type {PassphrasePrompt} from '../output/prompt.js'
 
 export const passphraseEnv = 'DAPR_MTLS_KEY_PASSPHRASE'
 
@@ -19,8 +20,6 @@ export async function readInputFile(file: string, flag: string): Promise<string>
     })
   }
 }
-
-export type PassphrasePrompt = (source: string) => Promise<string>
 
 export interface KeyLoadOptions {
   /** Asks a person for the passphrase; absent when nobody can answer (no terminal, CI, --json). */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 
 import {UsageError} from '../../../src/lib/errors.js'
-import {assertFlagsFitMode, type InitKubernetesFlags, installOptions} from '../../../src/lib/helm/options.js'
+import {assertInitFlagsFitMode, type InitKubernetesFlags, installOptions} from '../../../src/lib/helm/options.js'
 
 const base: InitKubernetesFlags = {'enable-mtls': true}
 const byo = {
@@ -16,12 +16,12 @@ function usageError(run: () => unknown, message: RegExp): void {
 }
 
 describe('init flags', () => {
-  describe('assertFlagsFitMode', () => {
+  describe('assertInitFlagsFitMode', () => {
     for (const flag of ['certs-dir', 'config-file', 'force', 'trust-domain']) {
       it(`refuses --${flag} with -k`, () => {
         usageError(
           () => {
-            assertFlagsFitMode(true, {[flag]: 'x'})
+            assertInitFlagsFitMode(true, {[flag]: 'x'})
           },
           new RegExp(`^--${flag} is only valid for self-hosted mode$`),
         )
@@ -44,7 +44,7 @@ describe('init flags', () => {
       it(`refuses --${flag} without -k`, () => {
         usageError(
           () => {
-            assertFlagsFitMode(false, {[flag]: false})
+            assertInitFlagsFitMode(false, {[flag]: false})
           },
           new RegExp(`^--${flag} is only valid with -k`),
         )
@@ -54,10 +54,10 @@ describe('init flags', () => {
     it('accepts the flags both modes share, and flags that were not given', () => {
       const shared = {'enable-mtls': false, 'valid-until': 30, 'root-key-out': 'k.pem', ...byo, namespace: undefined}
       assert.doesNotThrow(() => {
-        assertFlagsFitMode(true, shared)
+        assertInitFlagsFitMode(true, shared)
       })
       assert.doesNotThrow(() => {
-        assertFlagsFitMode(false, {...shared, 'certs-dir': 'd', force: true})
+        assertInitFlagsFitMode(false, {...shared, 'certs-dir': 'd', force: true})
       })
     })
   })
