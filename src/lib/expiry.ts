@@ -1,6 +1,14 @@
 // The expiry report of a bundle (every root and the issuer), its rendering, and the exit code it means:
 // 0 valid beyond the warning window, 3 within it, 4 expired or not yet valid.
-import {type CertificateInfo, describeBundle, expiryLevel, type ExpiryLevel, type TrustBundle} from './certs/index.js'
+import {
+  type CertificateInfo,
+  certificateState,
+  type CertificateState,
+  describeBundle,
+  expiryLevel,
+  type ExpiryLevel,
+  type TrustBundle,
+} from './certs/index.js'
 import {ExitCode} from './output/exit-codes.js'
 import {renderTable} from './output/table.js'
 import {goTimeString, rfc1123} from './output/time-layouts.js'
@@ -12,7 +20,8 @@ export interface ExpiryReport {
   location: string
   warnDays: number
   status: ExpiryLevel
-  certificates: CertificateInfo[]
+  /** Each certificate with its state, decided by the same rule as `status` (clock skew included). */
+  certificates: (CertificateInfo & {state: CertificateState})[]
 }
 
 export function buildExpiryReport(
@@ -20,7 +29,11 @@ export function buildExpiryReport(
   options: {source: ExpiryReport['source']; location: string; warnDays: number; clockSkewMs?: number; now?: Date},
 ): ExpiryReport {
   const now = options.now ?? new Date()
-  const certificates = describeBundle(bundle, now)
+  const described = describeBundle(bundle, now)
+  const certificates = described.map((c) => ({
+    ...c,
+    state: certificateState(c, options.warnDays, now, options.clockSkewMs),
+  }))
   return {
     source: options.source,
     location: options.location,
@@ -34,14 +47,7 @@ export function expiryExitCode(level: ExpiryLevel): number {
   return level === 'critical' ? ExitCode.critical : level === 'warning' ? ExitCode.warning : ExitCode.ok
 }
 
-function certificateState(cert: CertificateInfo, warnDays: number, now: Date): string {
-  if (cert.notBefore > now) return 'not yet valid'
-  if (cert.hoursLeft < 0 || cert.notAfter <= now) return 'expired'
-  if (cert.daysLeft < warnDays) return 'expiring'
-  return 'valid'
-}
-
-export function renderExpiryReport(report: ExpiryReport, now = new Date()): string {
+export function renderExpiryReport(report: ExpiryReport): string {
   const root = report.certificates.find((c) => c.role === 'root')
   const lines: string[] = []
   if (root) {
@@ -51,13 +57,7 @@ export function renderExpiryReport(report: ExpiryReport, now = new Date()): stri
   lines.push(
     renderTable(
       ['CERTIFICATE', 'SUBJECT', 'EXPIRES', 'DAYS LEFT', 'STATE'],
-      report.certificates.map((c) => [
-        c.role,
-        c.subject,
-        rfc1123(c.notAfter),
-        String(c.daysLeft),
-        certificateState(c, report.warnDays, now),
-      ]),
+      report.certificates.map((c) => [c.role, c.subject, rfc1123(c.notAfter), String(c.daysLeft), c.state]),
     ),
   )
   return lines.join('\n')

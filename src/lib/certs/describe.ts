@@ -87,19 +87,33 @@ function keyAlgorithm(key: KeyObject): string {
 
 const curveNames: Record<string, string> = {prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521'}
 
+export type CertificateState = 'valid' | 'expiring' | 'expired' | 'not yet valid'
+
 /**
- * critical: a certificate has expired, or is not valid yet beyond the clock skew; warning: one has fewer than
- * warnDays whole days left (the banner's rule); ok otherwise.
+ * One certificate's state: expired, or not valid yet beyond the clock skew; expiring with fewer than warnDays whole
+ * days left (the banner's rule); valid otherwise.
  */
+export function certificateState(
+  cert: Pick<CertificateInfo, 'notBefore' | 'notAfter'>,
+  warnDays: number,
+  now: Date = new Date(),
+  clockSkewMs = defaultClockSkewMs,
+): CertificateState {
+  const time = now.getTime()
+  if (time >= cert.notAfter.getTime()) return 'expired'
+  if (cert.notBefore.getTime() > time + clockSkewMs) return 'not yet valid'
+  const daysLeft = Math.floor(Math.floor((cert.notAfter.getTime() - time) / hourMs) / 24)
+  return daysLeft < warnDays ? 'expiring' : 'valid'
+}
+
+/** The worst state among the certificates: critical (expired or not yet valid), warning (expiring) or ok. */
 export function expiryLevel(
   certs: Pick<CertificateInfo, 'notBefore' | 'notAfter'>[],
   warnDays: number,
   now: Date = new Date(),
   clockSkewMs = defaultClockSkewMs,
 ): ExpiryLevel {
-  const time = now.getTime()
-  if (certs.some((c) => time >= c.notAfter.getTime() || c.notBefore.getTime() > time + clockSkewMs)) return 'critical'
-  const daysLeft = (c: Pick<CertificateInfo, 'notAfter'>): number =>
-    Math.floor(Math.floor((c.notAfter.getTime() - time) / hourMs) / 24)
-  return certs.some((c) => daysLeft(c) < warnDays) ? 'warning' : 'ok'
+  const states = certs.map((c) => certificateState(c, warnDays, now, clockSkewMs))
+  if (states.some((s) => s === 'expired' || s === 'not yet valid')) return 'critical'
+  return states.includes('expiring') ? 'warning' : 'ok'
 }

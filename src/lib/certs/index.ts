@@ -1,6 +1,13 @@
 // The certificate engine: generate, parse, validate and describe Dapr trust bundles. Pure: crypto only, no I/O.
 export {type ParsedCertificate, parseCertificates} from './certificate.js'
-export {type CertificateInfo, describeBundle, type ExpiryLevel, expiryLevel} from './describe.js'
+export {
+  type CertificateInfo,
+  type CertificateState,
+  certificateState,
+  describeBundle,
+  type ExpiryLevel,
+  expiryLevel,
+} from './describe.js'
 export {parseGoDuration} from './duration.js'
 export {type GeneratedBundle, type GenerateOptions, generateBundle} from './generate.js'
 export {EncryptedKeyError, isEncryptedKey, parsePrivateKey, privateKeyToPem} from './keys.js'
