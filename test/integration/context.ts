@@ -32,6 +32,21 @@ export class TestHome {
   }
 }
 
+/** A fresh TestHome for each test of the enclosing describe, removed after it; call the result inside a test. */
+export function freshHomeEachTest(): () => TestHome {
+  let home: TestHome | undefined
+  beforeEach(() => {
+    home = new TestHome()
+  })
+  afterEach(() => {
+    home?.cleanup()
+  })
+  return () => {
+    if (!home) throw new Error('the test home exists only while a test runs')
+    return home
+  }
+}
+
 export function daprK(home: TestHome, args: string[], kubeconfig = adminKubeconfig()): Promise<CliResult> {
   return dapr([...args, '--kubeconfig', kubeconfig], {env: {HOME: home.dir}})
 }

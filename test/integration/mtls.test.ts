@@ -5,25 +5,19 @@ import path from 'node:path'
 
 import {installDaprFixture, uninstallDaprFixture} from '../cluster/fixture.js'
 import {assertCleanFailure} from '../helpers/cli.js'
-import {adminKubeconfig, daprK, readClusterBundle, TestHome} from './context.js'
+import {adminKubeconfig, daprK, readClusterBundle, freshHomeEachTest} from './context.js'
 
 describe('mtls commands on Kubernetes', function () {
   this.timeout(180_000)
-  let home: TestHome
-  beforeEach(() => {
-    home = new TestHome()
-  })
-  afterEach(() => {
-    home.cleanup()
-  })
+  const home = freshHomeEachTest()
 
   describe('dapr mtls -k', () => {
     it('says mTLS is enabled, in the official sentence and as JSON', async () => {
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
-      const result = await daprK(home, ['mtls', '-k'])
+      const result = await daprK(home(), ['mtls', '-k'])
       assert.equal(result.exitCode, 0, result.stderr)
       assert.equal(result.stdout, 'Mutual TLS is enabled in your Kubernetes cluster ')
-      const json = JSON.parse((await daprK(home, ['mtls', '-k', '-o', 'json'])).stdout) as Record<string, unknown>
+      const json = JSON.parse((await daprK(home(), ['mtls', '-k', '-o', 'json'])).stdout) as Record<string, unknown>
       assert.deepEqual(json, {
         mtlsEnabled: true,
         location: 'dapr-system',
@@ -35,7 +29,7 @@ describe('mtls commands on Kubernetes', function () {
 
     it('says mTLS is disabled when the daprsystem Configuration turns it off', async () => {
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null, mtlsEnabled: false})
-      const result = await daprK(home, ['mtls', '-k'])
+      const result = await daprK(home(), ['mtls', '-k'])
       assert.equal(result.exitCode, 0, result.stderr)
       assert.equal(result.stdout, 'Mutual TLS is disabled in your Kubernetes cluster ')
     })
@@ -44,11 +38,11 @@ describe('mtls commands on Kubernetes', function () {
   describe('dapr mtls expiry -k', () => {
     it('exits 0 for a 365-day bundle, 3 for a 20-day bundle, and prints no banner', async () => {
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
-      const fine = await daprK(home, ['mtls', 'expiry', '-k'])
+      const fine = await daprK(home(), ['mtls', 'expiry', '-k'])
       assert.equal(fine.exitCode, 0, fine.stderr)
       assert.match(fine.stdout, /^Root certificate expires in 87\d\d hours\. Expiry date: /)
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null, validDays: 20})
-      const soon = await daprK(home, ['mtls', 'expiry', '-k', '-o', 'json'])
+      const soon = await daprK(home(), ['mtls', 'expiry', '-k', '-o', 'json'])
       assert.equal(soon.exitCode, 3, soon.stderr)
       assert.equal((JSON.parse(soon.stdout) as {status: string}).status, 'warning')
       assert.doesNotMatch(soon.stderr, /Please see docs.dapr.io/)
@@ -58,8 +52,8 @@ describe('mtls commands on Kubernetes', function () {
   describe('dapr mtls export -k', () => {
     it('writes the three files with mode 0600 into a new directory and refuses to overwrite without --force', async () => {
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
-      const out = path.join(home.dir, 'exported', 'certs')
-      const result = await daprK(home, ['mtls', 'export', '-k', '-o', out])
+      const out = path.join(home().dir, 'exported', 'certs')
+      const result = await daprK(home(), ['mtls', 'export', '-k', '-o', out])
       assert.equal(result.exitCode, 0, result.stderr)
       assert.equal(result.stdout, `Trust certs successfully exported to ${out}`)
       const cluster = await readClusterBundle()
@@ -69,11 +63,11 @@ describe('mtls commands on Kubernetes', function () {
         assert.equal(statSync(path.join(out, name)).mode & 0o777, 0o600)
 
       writeFileSync(path.join(out, 'ca.crt'), 'mine')
-      const refused = await daprK(home, ['mtls', 'export', '-k', '-o', out])
+      const refused = await daprK(home(), ['mtls', 'export', '-k', '-o', out])
       assert.equal(refused.exitCode, 1)
       assertCleanFailure(refused)
       assert.equal(readFileSync(path.join(out, 'ca.crt'), 'utf8'), 'mine')
-      const forced = await daprK(home, ['mtls', 'export', '-k', '-o', out, '--force'])
+      const forced = await daprK(home(), ['mtls', 'export', '-k', '-o', out, '--force'])
       assert.equal(forced.exitCode, 0, forced.stderr)
       assert.equal(readFileSync(path.join(out, 'ca.crt'), 'utf8'), cluster.caCrt)
     })
@@ -87,11 +81,11 @@ describe('mtls commands on Kubernetes', function () {
     it('lists both namespaces and asks for -n when two control planes exist; -n picks one', async () => {
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null, namespace: 'dapr-second', mtlsEnabled: false})
-      const ambiguous = await daprK(home, ['mtls', '-k'])
+      const ambiguous = await daprK(home(), ['mtls', '-k'])
       assert.equal(ambiguous.exitCode, 1)
       assertCleanFailure(ambiguous)
       assert.match(ambiguous.stderr, /several namespaces: dapr-second, dapr-system\n.*-n/)
-      const chosen = await daprK(home, ['mtls', '-k', '-n', 'dapr-second'])
+      const chosen = await daprK(home(), ['mtls', '-k', '-n', 'dapr-second'])
       assert.equal(chosen.exitCode, 0, chosen.stderr)
       assert.match(chosen.stdout, /disabled/)
     })
@@ -99,7 +93,7 @@ describe('mtls commands on Kubernetes', function () {
     it('says Dapr is not installed when there is no control plane', async () => {
       await uninstallDaprFixture(adminKubeconfig(), {namespace: 'dapr-second'})
       await uninstallDaprFixture(adminKubeconfig())
-      const result = await daprK(home, ['mtls', 'expiry', '-k'])
+      const result = await daprK(home(), ['mtls', 'expiry', '-k'])
       assert.equal(result.exitCode, 1)
       assertCleanFailure(result)
       assert.match(result.stderr, /Dapr is not installed/)

@@ -15,30 +15,28 @@ import {
   kubectl,
   readClusterBundle,
   restrictedKubeconfig,
-  TestHome,
+  freshHomeEachTest,
 } from './context.js'
 
 describe('dapr mtls renew-certificate -k', function () {
   this.timeout(240_000)
-  let home: TestHome
+  const home = freshHomeEachTest()
   let work: OpenSslDir
   let rootKeyPath: string
 
   beforeEach(async () => {
-    home = new TestHome()
     work = new OpenSslDir()
     const fixture = await installDaprFixture(adminKubeconfig(), {certDir: work.path('fixture')})
     rootKeyPath = fixture.rootKeyPath ?? ''
     work.write('old-ca.crt', fixture.bundle.caCrt)
   })
   afterEach(() => {
-    home.cleanup()
     work.cleanup()
   })
 
   it('renews with fresh certificates: identical ca.crt in Secret and ConfigMap, a chain openssl verifies, a restorable backup', async () => {
     const before = await readClusterBundle()
-    const result = await daprK(home, ['mtls', 'renew-certificate', '-k', '--valid-until', '200'])
+    const result = await daprK(home(), ['mtls', 'renew-certificate', '-k', '--valid-until', '200'])
     assert.equal(result.exitCode, 0, result.stderr)
     const lines = result.stdout.trim().split('\n')
     assert.match(
@@ -59,9 +57,9 @@ describe('dapr mtls renew-certificate -k', function () {
       /spiffe:\/\/cluster.local\/ns\/dapr-system\/dapr-sentry/,
     )
 
-    const [backup] = readdirSync(home.backups)
+    const [backup] = readdirSync(home().backups)
     assert.ok(backup, 'a backup file is written')
-    const backupFile = path.join(home.backups, backup)
+    const backupFile = path.join(home().backups, backup)
     assert.match(result.stderr, new RegExp(backupFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     await kubectl('replace', '-f', backupFile)
     const restored = await readClusterBundle()
@@ -72,7 +70,7 @@ describe('dapr mtls renew-certificate -k', function () {
   })
 
   it('renews with the existing root key without changing the root public key; the new issuer verifies against the old root', async () => {
-    const result = await daprK(home, ['mtls', 'renew-certificate', '-k', '--private-key', rootKeyPath])
+    const result = await daprK(home(), ['mtls', 'renew-certificate', '-k', '--private-key', rootKeyPath])
     assert.equal(result.exitCode, 0, result.stderr)
     const after = await readClusterBundle()
     work.write('ca.crt', after.caCrt)
@@ -86,7 +84,7 @@ describe('dapr mtls renew-certificate -k', function () {
   describe('certificates you bring', () => {
     it('installs a valid bundle as given', async () => {
       work.bundle('a-')
-      const result = await daprK(home, [
+      const result = await daprK(home(), [
         'mtls',
         'renew-certificate',
         '-k',
@@ -107,7 +105,7 @@ describe('dapr mtls renew-certificate -k', function () {
         work.bundle('a-')
         work.bundle('b-')
         const before = await readClusterBundle()
-        const result = await daprK(home, [
+        const result = await daprK(home(), [
           'mtls',
           'renew-certificate',
           '-k',
@@ -143,7 +141,7 @@ describe('dapr mtls renew-certificate -k', function () {
           .flat()
           .map((p) => p.metadata?.uid),
       )
-      const result = await daprK(home, ['mtls', 'renew-certificate', '-k', '--restart', '--timeout', '180'])
+      const result = await daprK(home(), ['mtls', 'renew-certificate', '-k', '--restart', '--timeout', '180'])
       assert.equal(result.exitCode, 0, result.stderr)
       assert.match(result.stderr, /All control plane services have restarted successfully!/)
       for (const name of ['dapr-sentry', 'dapr-operator', 'dapr-sidecar-injector']) {
@@ -185,7 +183,7 @@ describe('dapr mtls renew-certificate -k', function () {
         '{"spec":{"template":{"spec":{"nodeSelector":{"no-such-label":"x"}}}}}',
       )
       const started = Date.now()
-      const result = await daprK(home, ['mtls', 'renew-certificate', '-k', '--restart', '--timeout', '25'])
+      const result = await daprK(home(), ['mtls', 'renew-certificate', '-k', '--restart', '--timeout', '25'])
       const seconds = (Date.now() - started) / 1000
       assert.equal(result.exitCode, 1, result.stderr)
       assert.match(result.stderr, /did not finish within 25s: .*dapr-placement-server/)
@@ -197,7 +195,7 @@ describe('dapr mtls renew-certificate -k', function () {
   it('as a user who may read but not update the Secret: a permission message naming it, and nothing written', async () => {
     await grantReadOnly('dapr-system')
     const before = await readClusterBundle()
-    const result = await daprK(home, ['mtls', 'renew-certificate', '-k', '-n', 'dapr-system'], restrictedKubeconfig())
+    const result = await daprK(home(), ['mtls', 'renew-certificate', '-k', '-n', 'dapr-system'], restrictedKubeconfig())
     assert.equal(result.exitCode, 1, result.stderr)
     assert.match(result.stderr, /permission denied: cannot update secrets dapr-trust-bundle in namespace dapr-system/)
     assert.match(result.stderr, /resources: \["secrets"\].*verbs: \["update"\]/)
@@ -206,7 +204,7 @@ describe('dapr mtls renew-certificate -k', function () {
 
   it('--dry-run prints the plan with the workloads to restart and changes nothing', async () => {
     const before = await readClusterBundle()
-    const result = await daprK(home, ['mtls', 'renew-certificate', '-k', '--dry-run', '--restart'])
+    const result = await daprK(home(), ['mtls', 'renew-certificate', '-k', '--dry-run', '--restart'])
     assert.equal(result.exitCode, 0, result.stderr)
     assert.match(result.stdout, /Secret dapr-system\/dapr-trust-bundle/)
     assert.match(result.stdout, /StatefulSet dapr-system\/dapr-scheduler-server/)

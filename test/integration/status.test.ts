@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 
 import {installDaprFixture, uninstallDaprFixture} from '../cluster/fixture.js'
 import {assertCleanFailure} from '../helpers/cli.js'
-import {adminKubeconfig, daprK, kubectl, TestHome} from './context.js'
+import {adminKubeconfig, daprK, kubectl, freshHomeEachTest} from './context.js'
 
 const components = [
   'dapr-sentry',
@@ -15,17 +15,11 @@ const components = [
 
 describe('dapr status -k', function () {
   this.timeout(180_000)
-  let home: TestHome
-  beforeEach(() => {
-    home = new TestHome()
-  })
-  afterEach(() => {
-    home.cleanup()
-  })
+  const home = freshHomeEachTest()
 
   it('lists the five components healthy in a fixed order, official columns, exit 0', async () => {
     await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
-    const result = await daprK(home, ['status', '-k'], adminKubeconfig())
+    const result = await daprK(home(), ['status', '-k'], adminKubeconfig())
     assert.equal(result.exitCode, 0, result.stderr)
     const [header, ...rows] = result.stdout.split('\n')
     assert.match(header!, /^NAME {2,}NAMESPACE {2,}HEALTHY {2}STATUS {2,}REPLICAS {2}VERSION {2}AGE {2}CREATED$/)
@@ -58,10 +52,10 @@ describe('dapr status -k', function () {
     )
     await kubectl('scale', 'deployment', 'dapr-operator', '-n', 'dapr-system', '--replicas=2')
     // Wait until the controller has acted on the change, as a person would look twice.
-    let result = await daprK(home, ['status', '-k', '-o', 'json'])
+    let result = await daprK(home(), ['status', '-k', '-o', 'json'])
     for (let i = 0; i < 20 && result.exitCode === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 500))
-      result = await daprK(home, ['status', '-k', '-o', 'json'])
+      result = await daprK(home(), ['status', '-k', '-o', 'json'])
     }
     assert.equal(result.exitCode, 3, result.stderr)
     const status = JSON.parse(result.stdout) as {
@@ -73,28 +67,28 @@ describe('dapr status -k', function () {
     assert.equal(operator?.healthy, false)
     assert.equal(operator?.replicas, 2)
     assert.ok(status.components.filter((c) => c.name !== 'dapr-operator').every((c) => c.healthy))
-    const table = await daprK(home, ['status', '-k'])
+    const table = await daprK(home(), ['status', '-k'])
     assert.equal(table.exitCode, 3)
     assert.match(table.stdout, /dapr-operator\s+dapr-system\s+False/)
   })
 
   it('shows the banner on stderr for a 20-day bundle, with the exit code unchanged', async () => {
     await installDaprFixture(adminKubeconfig(), {appsNamespace: null, validDays: 20})
-    const result = await daprK(home, ['status', '-k'])
+    const result = await daprK(home(), ['status', '-k'])
     assert.equal(result.exitCode, 0, result.stderr)
     assert.match(
       result.stderr,
       /Dapr (root|issuer) certificate of your Kubernetes cluster expires in 1[89] days\. Expiry date: \w{3}, \d\d \w{3} \d{4} [\d:]{8} UTC\.\n Please see docs\.dapr\.io for certificate renewal instructions to avoid service interruptions\./,
     )
     assert.doesNotMatch(result.stdout, /expires/)
-    const json = await daprK(home, ['status', '-k', '-o', 'json'])
+    const json = await daprK(home(), ['status', '-k', '-o', 'json'])
     assert.doesNotThrow(() => JSON.parse(json.stdout))
     assert.match(json.stderr, /expires in/)
   })
 
   it('says Dapr is not initialized, exit 1, when it is not installed', async () => {
     await uninstallDaprFixture(adminKubeconfig())
-    const result = await daprK(home, ['status', '-k'])
+    const result = await daprK(home(), ['status', '-k'])
     assert.equal(result.exitCode, 1)
     assertCleanFailure(result)
     assert.match(result.stderr, /No status returned\. Is Dapr initialized in your cluster\?/)

@@ -6,18 +6,14 @@ import {generateBundle} from '../../src/lib/certs/index.js'
 import {UserError} from '../../src/lib/errors.js'
 import {connect, readTrustBundle, writeTrustBundle} from '../../src/lib/kube/index.js'
 import {installDaprFixture} from '../cluster/fixture.js'
-import {adminKubeconfig, clients, readClusterBundle, TestHome} from './context.js'
+import {adminKubeconfig, clients, readClusterBundle, freshHomeEachTest} from './context.js'
 
 describe('trust bundle writes', function () {
   this.timeout(120_000)
-  let home: TestHome
+  const home = freshHomeEachTest()
 
   beforeEach(async () => {
-    home = new TestHome()
     await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
-  })
-  afterEach(() => {
-    home.cleanup()
   })
 
   it('stops with a conflict when the Secret changed after it was read, and clobbers nothing', async () => {
@@ -37,7 +33,7 @@ describe('trust bundle writes', function () {
       clockSkewMs: 0,
     })
     await assert.rejects(
-      writeTrustBundle(kube, current, next.bundle, {backupDir: home.backups}),
+      writeTrustBundle(kube, current, next.bundle, {backupDir: home().backups}),
       (error: unknown) =>
         error instanceof UserError && /changed by someone else.*nothing was overwritten/.test(error.message),
     )
@@ -61,7 +57,7 @@ describe('trust bundle writes', function () {
       validityDays: 30,
       clockSkewMs: 0,
     })
-    await writeTrustBundle(kube, await readTrustBundle(kube, 'dapr-system'), next.bundle, {backupDir: home.backups})
+    await writeTrustBundle(kube, await readTrustBundle(kube, 'dapr-system'), next.bundle, {backupDir: home().backups})
     const after = await core.readNamespacedSecret({name: 'dapr-trust-bundle', namespace: 'dapr-system'})
     assert.equal(Buffer.from(after.data?.['extra.txt'] ?? '', 'base64').toString(), 'keep me')
     assert.equal(after.metadata?.labels?.app, 'dapr-sentry')
