@@ -4,8 +4,6 @@ import {KubeCommand} from '../lib/kube-command.js'
 import type {ComponentStatus} from '../lib/kube/index.js'
 import {ExitCode} from '../lib/output/exit-codes.js'
 import {outputFlag} from '../lib/output/format.js'
-import {renderTable} from '../lib/output/table.js'
-import {age, createdTime} from '../lib/output/time-layouts.js'
 
 interface StatusResult {
   namespace: string
@@ -36,25 +34,8 @@ Exit codes: 0 all healthy, 3 a component is not healthy, 1 Dapr was not found or
     if (components.length === 0)
       throw new UserError(notInstalled, {hint: `Nothing found in namespace ${session.namespace}.`})
     const result = {namespace: session.namespace, healthy: components.every((c) => c.healthy), components}
-    this.print(result, () => renderStatus(components))
+    this.print(result, () => session.kube.renderStatus(components))
     if (!result.healthy) process.exitCode = ExitCode.warning
     return result
   }
-}
-
-function renderStatus(components: ComponentStatus[]): string {
-  const now = new Date()
-  return renderTable(
-    ['NAME', 'NAMESPACE', 'HEALTHY', 'STATUS', 'REPLICAS', 'VERSION', 'AGE', 'CREATED'],
-    components.map((c) => [
-      c.name,
-      c.namespace,
-      c.healthy ? 'True' : 'False',
-      c.status,
-      String(c.replicas),
-      c.version,
-      age(c.created, now),
-      createdTime(c.created),
-    ]),
-  )
 }

@@ -2,6 +2,8 @@
 // list calls whatever the cluster size (Deployments, StatefulSets and the control-plane pods of one namespace).
 import type {V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node'
 
+import {renderTable} from '../output/table.js'
+import {age, createdTime} from '../output/time-layouts.js'
 import type {KubeClients} from './client.js'
 import {call} from './errors.js'
 import {controlPlaneWorkloads, type WorkloadKind} from './restart.js'
@@ -90,4 +92,22 @@ export async function readControlPlaneStatus(clients: KubeClients, namespace: st
     if (found) rows.push(componentStatus(workload.kind, found, podsOf(workload.name)))
   }
   return rows
+}
+
+/** The official `dapr status -k` table. */
+export function renderStatus(components: ComponentStatus[]): string {
+  const now = new Date()
+  return renderTable(
+    ['NAME', 'NAMESPACE', 'HEALTHY', 'STATUS', 'REPLICAS', 'VERSION', 'AGE', 'CREATED'],
+    components.map((c) => [
+      c.name,
+      c.namespace,
+      c.healthy ? 'True' : 'False',
+      c.status,
+      String(c.replicas),
+      c.version,
+      age(c.created, now),
+      createdTime(c.created),
+    ]),
+  )
 }

@@ -157,7 +157,7 @@ async function writeBoth(clients: KubeClients, current: ClusterTrustBundle, next
       clients.core.readNamespacedConfigMap({name: trustBundleName, namespace}),
     ).catch(() => undefined)
     if (configMap?.data?.['ca.crt'] === next.rootCertPem) return
-    const restored = await call(clients, secretAction(namespace, 'update'), () =>
+    const putBack = await call(clients, secretAction(namespace, 'update'), () =>
       clients.core.replaceNamespacedSecret({
         name: trustBundleName,
         namespace,
@@ -167,12 +167,13 @@ async function writeBoth(clients: KubeClients, current: ClusterTrustBundle, next
         },
       }),
     ).then(
-      () => 'the Secret was put back as it was',
-      () => 'the Secret could NOT be put back',
+      () => true,
+      () => false,
     )
     const reason = error instanceof Error ? error.message : String(error)
-    throw new UserError(`writing ConfigMap ${namespace}/${trustBundleName} failed (${reason}); ${restored}`, {
-      hint: restored.includes('NOT') ? restoreHint : error instanceof UserError ? error.hint : undefined,
+    const outcome = putBack ? 'the Secret was put back as it was' : 'the Secret could NOT be put back'
+    throw new UserError(`writing ConfigMap ${namespace}/${trustBundleName} failed (${reason}); ${outcome}`, {
+      hint: putBack ? (error instanceof UserError ? error.hint : undefined) : restoreHint,
     })
   }
 }

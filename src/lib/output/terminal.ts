@@ -4,13 +4,9 @@ import chalk, {type ChalkInstance, chalkStderr} from 'chalk'
 
 export type Stream = 'stdout' | 'stderr'
 
-let colorDisabledByFlag = false
-
-/** Called once per command after flags are parsed. */
+/** Called once per command after flags are parsed; chalk already leaves a pipe uncoloured by itself. */
 export function configureColor(options: {noColor: boolean}): void {
-  colorDisabledByFlag = options.noColor
-  const noColorEnv = (process.env.NO_COLOR ?? '') !== ''
-  if (colorDisabledByFlag || noColorEnv) {
+  if (options.noColor || (process.env.NO_COLOR ?? '') !== '') {
     chalk.level = 0
     chalkStderr.level = 0
   }
@@ -18,12 +14,6 @@ export function configureColor(options: {noColor: boolean}): void {
 
 export function isTty(stream: Stream): boolean {
   return process[stream].isTTY && process.env.TERM !== 'dumb'
-}
-
-/** Colour and icons appear only on a terminal; NO_COLOR and --no-color switch colour off. */
-export function colorEnabled(stream: Stream): boolean {
-  if (colorDisabledByFlag || (process.env.NO_COLOR ?? '') !== '') return false
-  return isTty(stream)
 }
 
 export function paint(stream: Stream): ChalkInstance {

@@ -8,7 +8,7 @@ import {
 } from '../certs/index.js'
 import type {ControlPlaneSettings} from '../renewal/new-bundle.js'
 import type {BundleTarget} from '../renewal/target.js'
-import {bundlePaths, presentBundleFiles, readCertsDir, writeCertsDir} from './certs-dir.js'
+import {bundlePaths, readCertsDir, writeCertsDir} from './certs-dir.js'
 
 export const selfHostedDefaults: ControlPlaneSettings = {
   trustDomain: defaultTrustDomain,
@@ -29,13 +29,10 @@ export function settingsFromIssuer(issuerCertPem: string): ControlPlaneSettings 
   return selfHostedDefaults
 }
 
-/** With `creating`, a directory without a bundle is fine (init); otherwise it is an error that says what to do. */
-export function certsDirTarget(dir: string, options: {creating?: boolean} = {}): BundleTarget {
+/** A missing directory or file is an error that says how to create the certificates. */
+export function certsDirTarget(dir: string): BundleTarget {
   let current: Promise<TrustBundle | undefined> | undefined
-  const read = async (): Promise<TrustBundle | undefined> => {
-    if (options.creating && (await presentBundleFiles(dir)).length === 0) return undefined
-    return (await readCertsDir(dir)).bundle
-  }
+  const read = async (): Promise<TrustBundle | undefined> => (await readCertsDir(dir)).bundle
   return {
     location: dir,
     writes: Object.values(bundlePaths(dir)),
