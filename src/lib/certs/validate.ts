@@ -47,18 +47,21 @@ const hourMs = 60 * 60 * 1000
 const dayMs = 24 * hourMs
 const shortValidityDays = 30
 
-const hints: Record<ValidationRule, string> = {
-  'pem-format': 'Check that the file is the PEM you meant (not DER, not truncated); nothing was changed.',
-  'anchor-self-signed': 'ca.crt must hold only root certificates; put intermediates in issuer.crt after the issuer.',
-  'issuer-chains-to-anchor': 'Give the root that signed the issuer, or an issuer signed by one of the roots given.',
-  'issuer-is-ca': 'Issue the issuer with basicConstraints CA:TRUE and keyUsage keyCertSign.',
-  'anchor-path-length': 'Issue the root without a path length limit (or pathlen ≥ 1).',
-  'issuer-key-matches': 'Give the private key that belongs to issuer.crt.',
-  'issuer-key-format': 'Convert the key to unencrypted PKCS#8: openssl pkey -in <key> -out <new key>.',
-  'validity-period': 'Renew the certificate, or check the clock of this machine.',
-  'issuer-within-anchor': 'Issue the issuer so that it expires no later than its root.',
-  'expiry-overlap': 'Renew the issuer before the root, or give the root a longer life.',
-  'short-validity': 'Renew with a longer validity.',
+// Hints name the files the user gave, so the fix reads in their terms.
+const hints: Record<ValidationRule, (sources: BundleSources) => string> = {
+  'pem-format': () => 'Check that the file is the PEM you meant (not DER, not truncated); nothing was changed.',
+  'anchor-self-signed': (sources) =>
+    `${sources.rootCert} must hold only root certificates; put intermediates in ${sources.issuerCert} after the issuer.`,
+  'issuer-chains-to-anchor': () =>
+    'Give the root that signed the issuer, or an issuer signed by one of the roots given.',
+  'issuer-is-ca': () => 'Issue the issuer with basicConstraints CA:TRUE and keyUsage keyCertSign.',
+  'anchor-path-length': () => 'Issue the root without a path length limit (or pathlen ≥ 1).',
+  'issuer-key-matches': (sources) => `Give the private key that belongs to ${sources.issuerCert}.`,
+  'issuer-key-format': () => 'Convert the key to unencrypted PKCS#8: openssl pkey -in <key> -out <new key>.',
+  'validity-period': () => 'Renew the certificate, or check the clock of this machine.',
+  'issuer-within-anchor': () => 'Issue the issuer so that it expires no later than its root.',
+  'expiry-overlap': () => 'Renew the issuer before the root, or give the root a longer life.',
+  'short-validity': () => 'Renew with a longer validity.',
 }
 
 export function validateBundle(bundle: TrustBundle, options: ValidateOptions): ValidationReport {
@@ -121,7 +124,7 @@ export function assertValidBundle(bundle: TrustBundle, options: ValidateOptions)
   const [first] = report.errors
   if (first) {
     const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : ''
-    throw new UserError(`${formatProblem(first)}${more}`, {hint: hints[first.rule]})
+    throw new UserError(`${formatProblem(first)}${more}`, {hint: hints[first.rule](options.sources ?? bundleFileNames)})
   }
   return report
 }

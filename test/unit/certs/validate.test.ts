@@ -326,3 +326,16 @@ describe('assertValidBundle', () => {
     assert.equal(report.warnings.length, 3)
   })
 })
+
+describe('validation hints', () => {
+  it('name the files the user gave, not the default file names', async () => {
+    const bundle = (await generateBundle({namespace: 'dapr-system', validityDays: 365})).bundle
+    const other = (await generateBundle({namespace: 'dapr-system', validityDays: 365})).bundle
+    const sources = {rootCert: 'byo/root.pem', issuerCert: 'byo/intermediate.pem', issuerKey: 'byo/key.pem'}
+    assert.throws(
+      () => assertValidBundle({...bundle, issuerKeyPem: other.issuerKeyPem}, {clockSkewMs, sources}),
+      (error: unknown) =>
+        error instanceof UserError && error.hint === 'Give the private key that belongs to byo/intermediate.pem.',
+    )
+  })
+})
