@@ -17,14 +17,19 @@ async function bundleStarting(inMinutes: number) {
   return bundle
 }
 
+/** The report of a bundle whose notBefore is `inMinutes` ahead, with Dapr's default 15-minute clock skew. */
+async function reportForBundleStarting(inMinutes: number) {
+  return buildExpiryReport(await bundleStarting(inMinutes), {
+    source: 'self-hosted',
+    location: 'x',
+    warnDays: 30,
+    clockSkewMs: 15 * minute,
+  })
+}
+
 describe('expiry report', () => {
   it('treats a notBefore within the clock skew as valid, in the table as in the exit code', async () => {
-    const report = buildExpiryReport(await bundleStarting(10), {
-      source: 'self-hosted',
-      location: 'x',
-      warnDays: 30,
-      clockSkewMs: 15 * minute,
-    })
+    const report = await reportForBundleStarting(10)
     assert.equal(report.status, 'ok')
     assert.equal(expiryExitCode(report.status), 0)
     assert.deepEqual(
@@ -35,12 +40,7 @@ describe('expiry report', () => {
   })
 
   it('marks a notBefore beyond the clock skew as not yet valid, exit 4', async () => {
-    const report = buildExpiryReport(await bundleStarting(30), {
-      source: 'self-hosted',
-      location: 'x',
-      warnDays: 30,
-      clockSkewMs: 15 * minute,
-    })
+    const report = await reportForBundleStarting(30)
     assert.equal(report.status, 'critical')
     assert.equal(expiryExitCode(report.status), 4)
     assert.match(renderExpiryReport(report), /root .* not yet valid/)
