@@ -1,5 +1,7 @@
 // The expiry report of a bundle (every root and the issuer), its rendering, and the exit code it means:
-// 0 valid beyond the warning window, 3 within it, 4 expired or not yet valid.
+// 0 valid beyond the warning window, 3 within it (or an expired extra root that can be pruned), 4 expired, not yet
+// valid, or a bundle Sentry would refuse or regenerate. The level follows the chain in use: the issuer and the roots
+// it chains to; an extra root kept beside them does not make a healthy bundle critical.
 import {
   type CertificateInfo,
   certificateState,
@@ -7,11 +9,22 @@ import {
   describeBundle,
   expiryLevel,
   type ExpiryLevel,
+  hintFor,
   type TrustBundle,
+  validateBundle,
 } from './certs/index.js'
 import {ExitCode} from './output/exit-codes.js'
+import {renderProblems} from './output/problems.js'
 import {renderTable} from './output/table.js'
 import {goTimeString, rfc1123} from './output/time-layouts.js'
+
+/** Why a bundle is broken whatever its dates say: Sentry would refuse it, or would regenerate it. */
+export interface BundleProblem {
+  /** A validation rule id, or 'configmap-mismatch'. */
+  rule: string
+  message: string
+  hint: string | undefined
+}
 
 export interface ExpiryReport {
   /** 'kubernetes' or 'self-hosted'. */
@@ -22,24 +35,78 @@ export interface ExpiryReport {
   status: ExpiryLevel
   /** Each certificate with its state, decided by the same rule as `status` (clock skew included). */
   certificates: (CertificateInfo & {state: CertificateState})[]
+  /** What makes the bundle critical whatever the dates say; empty when Sentry would take it as it is. */
+  problems: BundleProblem[]
+  /** Facts worth a line: extra roots that can be pruned. */
+  notes: string[]
+  /** Why the issuer is missing from the report: the Secret could not be read (a roots-only reader). */
+  issuerUnreadable?: string | undefined
 }
 
-export function buildExpiryReport(
-  bundle: Pick<TrustBundle, 'rootCertPem' | 'issuerCertPem'>,
-  options: {source: ExpiryReport['source']; location: string; warnDays: number; clockSkewMs?: number; now?: Date},
-): ExpiryReport {
+export interface ExpiryReportOptions {
+  source: ExpiryReport['source']
+  location: string
+  warnDays: number
+  clockSkewMs?: number
+  now?: Date
+  /** The running Sentry's version, for the issuer-key rule of validation. */
+  sentryVersion?: string | undefined
+  /** Problems the caller found outside the bundle itself (the ConfigMap that differs from the Secret). */
+  problems?: BundleProblem[]
+  /** The issuer could not be read (the roots came from the ConfigMap alone): why, and what access it needs. */
+  issuerUnreadable?: string | undefined
+}
+
+/** Rules whose verdict the certificate rows already carry, as their state. */
+const datedRules = new Set(['validity-period', 'short-validity', 'expiry-overlap'])
+const keyRules = new Set(['issuer-key-matches', 'issuer-key-format'])
+
+/** Sentry's rules over the bundle, as problems; key rules only when the key could be read. */
+function bundleProblems(bundle: TrustBundle, options: ExpiryReportOptions, now: Date): BundleProblem[] {
+  if (bundle.issuerCertPem === '') return []
+  const report = validateBundle(bundle, {now, clockSkewMs: options.clockSkewMs ?? 0, sentryVersion: options.sentryVersion})
+  return report.errors
+    .filter((problem) => !datedRules.has(problem.rule))
+    .filter((problem) => bundle.issuerKeyPem !== '' || !(keyRules.has(problem.rule) || problem.source.endsWith('.key')))
+    .map((problem) => ({
+      rule: problem.rule,
+      message: `${problem.source}: ${problem.message}`,
+      hint: hintFor(problem.rule),
+    }))
+}
+
+export function buildExpiryReport(bundle: TrustBundle, options: ExpiryReportOptions): ExpiryReport {
   const now = options.now ?? new Date()
   const described = describeBundle(bundle, now)
   const certificates = described.map((c) => ({
     ...c,
     state: certificateState(c, options.warnDays, now, options.clockSkewMs),
   }))
+  const problems = [...(options.problems ?? []), ...bundleProblems(bundle, options, now)]
+  const prunable = certificates.filter((c) => !c.inUse && c.state === 'expired')
+  const notes = [
+    ...prunable.map(
+      (c) =>
+        `root ${c.subject} (serial ${c.serialNumber.slice(0, 8)}…) expired on ${rfc1123(c.notAfter)}; the issuer does not chain to it, so it can be pruned`,
+    ),
+  ]
+  const inUseLevel = expiryLevel(
+    certificates.filter((c) => c.inUse),
+    options.warnDays,
+    now,
+    options.clockSkewMs,
+  )
+  const status: ExpiryLevel =
+    problems.length > 0 ? 'critical' : inUseLevel === 'ok' && prunable.length > 0 ? 'warning' : inUseLevel
   return {
     source: options.source,
     location: options.location,
     warnDays: options.warnDays,
-    status: expiryLevel(certificates, options.warnDays, now, options.clockSkewMs),
+    status,
     certificates,
+    problems,
+    notes,
+    ...(options.issuerUnreadable === undefined ? {} : {issuerUnreadable: options.issuerUnreadable}),
   }
 }
 
@@ -47,8 +114,20 @@ export function expiryExitCode(level: ExpiryLevel): number {
   return level === 'critical' ? ExitCode.critical : level === 'warning' ? ExitCode.warning : ExitCode.ok
 }
 
+/** The root the headline speaks of: the latest-expiring root the issuer chains to, else the first root. */
+export function headlineRoot<T extends Pick<CertificateInfo, 'role' | 'inUse' | 'notAfter'>>(
+  certificates: T[],
+): T | undefined {
+  const roots = certificates.filter((c) => c.role === 'root')
+  const inUse = roots.filter((c) => c.inUse)
+  return (inUse.length > 0 ? inUse : roots).reduce<T | undefined>(
+    (latest, c) => (latest === undefined || c.notAfter.getTime() > latest.notAfter.getTime() ? c : latest),
+    undefined,
+  )
+}
+
 export function renderExpiryReport(report: ExpiryReport): string {
-  const root = report.certificates.find((c) => c.role === 'root')
+  const root = headlineRoot(report.certificates)
   const lines: string[] = []
   if (root) {
     lines.push(`Root certificate expires in ${root.hoursLeft} hours. Expiry date: ${goTimeString(root.notAfter)}`)
@@ -57,8 +136,20 @@ export function renderExpiryReport(report: ExpiryReport): string {
   lines.push(
     renderTable(
       ['CERTIFICATE', 'SUBJECT', 'EXPIRES', 'DAYS LEFT', 'STATE'],
-      report.certificates.map((c) => [c.role, c.subject, rfc1123(c.notAfter), String(c.daysLeft), c.state]),
+      [
+        ...report.certificates.map((c) => [
+          c.role === 'root' && !c.inUse ? 'root (extra)' : c.role,
+          c.subject,
+          rfc1123(c.notAfter),
+          String(c.daysLeft),
+          c.state,
+        ]),
+        ...(report.issuerUnreadable === undefined ? [] : [['issuer', 'not readable', '-', '-', 'unknown']]),
+      ],
     ),
   )
+  if (report.issuerUnreadable !== undefined) lines.push(`Issuer: ${report.issuerUnreadable}`)
+  lines.push(...renderProblems(report.problems))
+  for (const note of report.notes) lines.push(`Note: ${note}`)
   return lines.join('\n')
 }

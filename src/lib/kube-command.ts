@@ -9,11 +9,13 @@ import {expiryBanner} from './output/banner.js'
 import {statusLine} from './output/terminal.js'
 
 type Kube = typeof import('./kube/index.js')
+type ClusterTrustBundle = import('./kube/trust-bundle.js').ClusterTrustBundle
 
 export interface ClusterSession {
   kube: Kube
   clients: import('./kube/client.js').KubeClients
-  namespace: string
+  /** Found once: the namespace, the Sentry that runs there and the daprsystem settings. */
+  controlPlane: import('./kube/control-plane.js').ControlPlane
 }
 
 export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<T> {
@@ -53,8 +55,8 @@ export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<
         context: flags.context,
         requestTimeoutMs: requestTimeout === undefined ? undefined : requestTimeout * 1000,
       })
-      const namespace = await kube.findControlPlaneNamespace(clients, flags.namespace)
-      return {kube, clients, namespace}
+      const controlPlane = await kube.discoverControlPlane(clients, flags.namespace)
+      return {kube, clients, controlPlane}
     })()
     return this.session
   }
@@ -69,12 +71,14 @@ export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<
     this.bannerCertificates = Promise.resolve().then(() => describeBundle(bundle))
   }
 
-  /** Starts reading the bundle for the banner alongside the command's own work. */
-  protected fetchBannerBundle(session: ClusterSession): void {
-    this.bannerCertificates = session.kube
-      .readTrustBundle(session.clients, session.namespace)
-      .then((current) => describeBundle(current.bundle))
-      .catch(() => undefined)
+  /**
+   * Starts reading the trust bundle alongside the command's own work, for the banner and for the consistency checks
+   * of read commands; undefined when it cannot be read (the command's own reads report the cluster's problems).
+   */
+  protected readBundleAlongside(session: ClusterSession): Promise<ClusterTrustBundle | undefined> {
+    const bundle = session.kube.readTrustBundle(session.clients, session.controlPlane).catch(() => undefined)
+    this.bannerCertificates = bundle.then((current) => (current ? describeBundle(current.bundle) : undefined))
+    return bundle
   }
 
   override async finally(error: Error | undefined): Promise<unknown> {

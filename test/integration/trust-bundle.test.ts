@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 
 import {generateBundle} from '../../src/lib/certs/index.js'
 import {UserError} from '../../src/lib/errors.js'
-import {connect, readTrustBundle, writeTrustBundle} from '../../src/lib/kube/index.js'
+import {connect, discoverControlPlane, readTrustBundle, writeTrustBundle} from '../../src/lib/kube/index.js'
 import {installDaprFixture} from '../cluster/fixture.js'
 import {adminKubeconfig, clients, readClusterBundle, freshHomeEachTest} from './context.js'
 
@@ -18,7 +18,7 @@ describe('trust bundle writes', function () {
 
   it('stops with a conflict when the Secret changed after it was read, and clobbers nothing', async () => {
     const kube = connect({kubeconfig: adminKubeconfig()})
-    const current = await readTrustBundle(kube, 'dapr-system')
+    const current = await readTrustBundle(kube, await discoverControlPlane(kube))
     // Another writer (a GitOps controller, a colleague) changes the Secret in between.
     const {core} = clients()
     const secret = await core.readNamespacedSecret({name: 'dapr-trust-bundle', namespace: 'dapr-system'})
@@ -57,7 +57,8 @@ describe('trust bundle writes', function () {
       validityDays: 30,
       clockSkewMs: 0,
     })
-    await writeTrustBundle(kube, await readTrustBundle(kube, 'dapr-system'), next.bundle, {backupDir: home().backups})
+    const current = await readTrustBundle(kube, await discoverControlPlane(kube))
+    await writeTrustBundle(kube, current, next.bundle, {backupDir: home().backups})
     const after = await core.readNamespacedSecret({name: 'dapr-trust-bundle', namespace: 'dapr-system'})
     assert.equal(Buffer.from(after.data?.['extra.txt'] ?? '', 'base64').toString(), 'keep me')
     assert.equal(after.metadata?.labels?.app, 'dapr-sentry')

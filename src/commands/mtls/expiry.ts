@@ -32,18 +32,24 @@ Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 
     const warnDays = this.flags['warn-days']
     let report: ExpiryReport
     if (this.flags.kubernetes) {
-      const {kube, clients, namespace} = await this.cluster()
-      const [current, config] = await Promise.all([
-        kube.readTrustBundle(clients, namespace),
-        kube.readDaprSystemConfig(clients, namespace),
-      ])
-      const location = `${namespace}/${kube.trustBundleName}`
-      report = buildExpiryReport(current.bundle, {
-        source: 'kubernetes',
-        location,
-        warnDays,
-        clockSkewMs: config.clockSkewMs,
-      })
+      const {kube, clients, controlPlane} = await this.cluster()
+      const read = await kube.readTrustBundleOrAnchors(clients, controlPlane)
+      const {namespace} = controlPlane
+      const readable = 'bundle' in read
+      report = buildExpiryReport(
+        readable ? read.bundle : {rootCertPem: read.rootCertPem, issuerCertPem: '', issuerKeyPem: ''},
+        {
+          source: 'kubernetes',
+          location: `${namespace}/${kube.trustBundleName}`,
+          warnDays,
+          clockSkewMs: controlPlane.config.clockSkewMs,
+          sentryVersion: controlPlane.sentryVersion,
+          problems: readable ? kube.trustBundleProblems(read) : [],
+          issuerUnreadable: readable
+            ? undefined
+            : `needs get on secrets ${kube.trustBundleName} in namespace ${namespace} (${read.secretError}); roots read from the ConfigMap`,
+        },
+      )
     } else {
       const {dir, bundle} = await readCertsDir(certsDirOf(this.flags))
       report = buildExpiryReport(bundle, {source: 'self-hosted', location: dir, warnDays})

@@ -19,8 +19,9 @@ export default class Export extends KubeCommand<typeof Export> {
   }
 
   async run(): Promise<{namespace: string; directory: string; files: string[]}> {
-    const {kube, clients, namespace} = await this.cluster()
-    const {bundle} = await kube.readTrustBundle(clients, namespace)
+    const {kube, clients, controlPlane} = await this.cluster()
+    const {namespace} = controlPlane
+    const {bundle} = await kube.readTrustBundle(clients, controlPlane)
     const files = await exportBundle(this.flags.out, bundle, {force: this.flags.force})
     this.bannerFromBundle(bundle)
     const directory = path.resolve(this.flags.out)

@@ -3,16 +3,24 @@ import {Flags} from '@oclif/core'
 import {UserError} from '../../lib/errors.js'
 import {kubernetesFlag} from '../../lib/flags.js'
 import {KubeCommand} from '../../lib/kube-command.js'
+import type {BundleProblem} from '../../lib/expiry.js'
+import {ExitCode} from '../../lib/output/exit-codes.js'
 import {outputFlag} from '../../lib/output/format.js'
+import {renderProblems} from '../../lib/output/problems.js'
 import {defaultConfigFile, readMtlsEnabled} from '../../lib/selfhosted/config-file.js'
 
 interface MtlsResult {
   mtlsEnabled: boolean
   /** The control-plane namespace (-k), or the Configuration file (self-hosted). */
   location: string
+  /** The trust domain Sentry really uses (its --trust-domain arg). */
   trustDomain?: string
   allowedClockSkew?: string
   workloadCertTTL?: string
+  /** The version the dapr-sentry image tag names, when it names one. */
+  sentryVersion?: string | undefined
+  /** A trust bundle Sentry would regenerate or refuse: critical, exit 4. */
+  problems?: BundleProblem[]
 }
 
 export default class Mtls extends KubeCommand<typeof Mtls> {
@@ -33,18 +41,24 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
     let where: string
     if (this.flags.kubernetes) {
       const session = await this.cluster()
-      this.fetchBannerBundle(session)
-      const config = await session.kube.readDaprSystemConfig(session.clients, session.namespace)
+      const {controlPlane} = session
+      const bundle = this.readBundleAlongside(session)
+      const {config, namespace} = controlPlane
       if (!config.found) {
-        throw new UserError(
-          `error checking mTLS: system configuration daprsystem not found in namespace ${session.namespace}`,
-          {
-            hint: 'Is Dapr installed there? Pass -n with the control-plane namespace.',
-          },
-        )
+        throw new UserError(`error checking mTLS: system configuration daprsystem not found in namespace ${namespace}`, {
+          hint: 'Is Dapr installed there? Pass -n with the control-plane namespace.',
+        })
       }
-      const {mtlsEnabled, trustDomain, allowedClockSkew, workloadCertTTL} = config
-      result = {mtlsEnabled, location: session.namespace, trustDomain, allowedClockSkew, workloadCertTTL}
+      const current = await bundle
+      result = {
+        mtlsEnabled: config.mtlsEnabled,
+        location: namespace,
+        trustDomain: controlPlane.trustDomain,
+        allowedClockSkew: config.allowedClockSkew,
+        workloadCertTTL: config.workloadCertTTL,
+        sentryVersion: controlPlane.sentryVersion,
+        problems: current ? session.kube.trustBundleProblems(current) : [],
+      }
       where = 'your Kubernetes cluster'
     } else {
       const file = this.flags['config-file'] ?? defaultConfigFile()
@@ -52,7 +66,11 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
       where = `the self-hosted configuration ${file}`
     }
     // The official sentence, trailing space included, so scripts that match it keep working.
-    this.print(result, () => `Mutual TLS is ${result.mtlsEnabled ? 'enabled' : 'disabled'} in ${where} `)
+    const problems = result.problems ?? []
+    this.print(result, () =>
+      [`Mutual TLS is ${result.mtlsEnabled ? 'enabled' : 'disabled'} in ${where} `, ...renderProblems(problems)].join('\n'),
+    )
+    if (problems.length > 0) process.exitCode = ExitCode.critical
     return result
   }
 }

@@ -15,11 +15,12 @@ import {confirm, passphrasePrompt} from '../../lib/output/prompt.js'
 import {canPrompt} from '../../lib/output/terminal.js'
 import {rfc1123} from '../../lib/output/time-layouts.js'
 import {modeMessage, resolveRenewalMode} from '../../lib/renewal/mode.js'
+import {clusterNextSteps} from '../../lib/renewal/next-steps.js'
 import {renderPlan} from '../../lib/renewal/plan.js'
 import {applyRenewal, prepareRenewal, type RenewalResult} from '../../lib/renewal/renew.js'
 import {certsDirTarget} from '../../lib/selfhosted/target.js'
 
-type Result = RenewalResult & {restarts: RestartOutcome[]}
+type Result = RenewalResult & {restarts: RestartOutcome[]; nextSteps: string[]}
 
 export default class RenewCertificate extends KubeCommand<typeof RenewCertificate> {
   static override summary = 'Renew the root and issuer certificates.'
@@ -60,8 +61,9 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
   async run(): Promise<Result> {
     const mode = resolveRenewalMode(this.flags)
     const session = this.flags.kubernetes ? await this.cluster() : undefined
+    const namespace = session?.controlPlane.namespace ?? ''
     const target = session
-      ? session.kube.clusterTarget(session.clients, session.namespace, {
+      ? session.kube.clusterTarget(session.clients, session.controlPlane, {
           backupDir: this.flags['backup-dir'] ?? session.kube.defaultBackupDir(),
           onBackup: (file) => {
             this.progress('info', `Previous trust bundle saved in ${file}`)
@@ -69,15 +71,23 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
         })
       : certsDirTarget(certsDirOf(this.flags))
     const workloads =
-      session && this.flags.restart ? await session.kube.presentWorkloads(session.clients, session.namespace) : []
+      session && this.flags.restart ? await session.kube.presentWorkloads(session.clients, namespace) : []
+    if (session && this.flags.restart && workloads.length === 0) {
+      throw new UserError(`--restart found no control-plane workloads in namespace ${namespace}; nothing was changed`, {
+        hint: 'Check -n, or drop --restart and restart the control plane your own way after renewing.',
+      })
+    }
     // Everything is read and checked before the first line of progress: bad input fails with its error alone.
     const prepared = await prepareRenewal(target, mode, {
-      restarts: workloads.map((w) => `${w.kind} ${session?.namespace ?? ''}/${w.name}`),
+      restarts: workloads.map((w) => `${w.kind} ${namespace}/${w.name}`),
       keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
     })
+    const nextSteps = session
+      ? clusterNextSteps({rootKept: prepared.plan.rootPublicKeyKept, restartingControlPlane: this.flags.restart ?? false})
+      : []
     if (session) this.bannerFrom(this.flags['dry-run'] ? prepared.plan.current : prepared.plan.next)
     if (this.flags['dry-run']) {
-      const result: Result = {plan: prepared.plan, written: false, backup: undefined, restarts: []}
+      const result: Result = {plan: prepared.plan, written: false, backup: undefined, restarts: [], nextSteps}
       this.print(result, () => renderPlan(prepared.plan))
       return result
     }
@@ -89,25 +99,22 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     }
     this.progress('pending', 'Starting certificate rotation')
     this.progress('info', modeMessage(mode))
-    if (session)
-      this.progress('info', `Updating certificates in namespace ${session.namespace} of your Kubernetes cluster`)
+    if (session) this.progress('info', `Updating certificates in namespace ${namespace} of your Kubernetes cluster`)
     for (const warning of prepared.plan.warnings) this.progress('warning', warning)
-    const result: Result = {...(await applyRenewal(target, prepared)), restarts: []}
+    const result: Result = {...(await applyRenewal(target, prepared)), restarts: [], nextSteps}
     if (!session && result.backup) this.progress('info', `Previous certificates saved in ${result.backup}`)
     const root = result.plan.next.find((c) => c.role === 'root')
     const through = root ? rfc1123(root.notAfter) : ''
     this.result('success', `Certificate rotation is successful! Your new certificate is valid through ${through}`)
     if (session && this.flags.restart) result.restarts = await this.restart(session, workloads)
-    else if (session && !result.plan.rootPublicKeyKept) {
-      this.progress('info', 'The root changed: restart the control plane (--restart) and then your Dapr applications.')
-    }
+    for (const step of nextSteps) this.progress('info', step)
     return result
   }
 
   private async restart(session: ClusterSession, workloads: Workload[]): Promise<RestartOutcome[]> {
     const wait = this.startWait('Restarting the control plane')
     try {
-      const outcomes = await session.kube.restartWithSummary(session.clients, session.namespace, workloads, {
+      const outcomes = await session.kube.restartWithSummary(session.clients, session.controlPlane.namespace, workloads, {
         timeoutSeconds: this.flags.timeout ?? defaultTimeoutSeconds,
         progress: wait.update,
         summary: (text) => {

@@ -2,6 +2,7 @@
 import {createHash, type KeyObject} from 'node:crypto'
 
 import {isSelfSigned, type ParsedCertificate, parseCertificates} from './certificate.js'
+import {anchorsInUse} from './chain.js'
 import {type BundleSources, bundleFileNames, defaultClockSkewMs, type TrustBundle} from './trust-bundle.js'
 import {publicKeyDer} from './keys.js'
 
@@ -19,6 +20,11 @@ export interface CertificateInfo {
   /** Hex SHA-256 of the SubjectPublicKeyInfo: equal values mean the same key pair. */
   spkiSha256: string
   selfSigned: boolean
+  /**
+   * For a root: whether the issuer chains to it (the chain in use). An extra root (kept for trust during a rotation,
+   * or an expired leftover) is false. Always true for the issuer; true for every root when there is no issuer to check.
+   */
+  inUse: boolean
   /** Whole hours until notAfter, rounded down: negative as soon as the certificate has expired. */
   hoursLeft: number
   /** Math.floor(hoursLeft / 24), the whole days of the expiry banner. */
@@ -29,22 +35,29 @@ export type ExpiryLevel = 'ok' | 'warning' | 'critical'
 
 const hourMs = 60 * 60 * 1000
 
-/** Every root in ca.crt, then the issuer (the first certificate of issuer.crt). Throws UserError on unreadable PEM. */
+/**
+ * Every root in ca.crt, then the issuer (the first certificate of issuer.crt). Without an issuer (an empty
+ * issuerCertPem: a reader that may see only the roots), every root counts as in use. Throws UserError on unreadable PEM.
+ */
 export function describeBundle(
   bundle: Pick<TrustBundle, 'rootCertPem' | 'issuerCertPem'>,
   now: Date = new Date(),
   sources: Pick<BundleSources, 'rootCert' | 'issuerCert'> = bundleFileNames,
 ): CertificateInfo[] {
   const roots = parseCertificates(bundle.rootCertPem, sources.rootCert)
-  const [issuer] = parseCertificates(bundle.issuerCertPem, sources.issuerCert)
-  const infos = roots.map((root) => describeCertificate(root, 'root', now))
-  return issuer ? [...infos, describeCertificate(issuer, 'issuer', now)] : infos
+  if (bundle.issuerCertPem === '') return roots.map((root) => describeCertificate(root, 'root', now, true))
+  const issuerChain = parseCertificates(bundle.issuerCertPem, sources.issuerCert)
+  const inUse = new Set(anchorsInUse(roots, issuerChain))
+  const infos = roots.map((root) => describeCertificate(root, 'root', now, inUse.has(root)))
+  const [issuer] = issuerChain
+  return issuer ? [...infos, describeCertificate(issuer, 'issuer', now, true)] : infos
 }
 
 export function describeCertificate(
   cert: ParsedCertificate,
   role: CertificateInfo['role'],
   now: Date,
+  inUse = true,
 ): CertificateInfo {
   const node = cert.nodeCertificate
   // Floor, not truncation toward zero: a certificate that expired ten minutes ago has -1 hours left, not 0.
@@ -60,6 +73,7 @@ export function describeCertificate(
     sha256Fingerprint: node.fingerprint256,
     spkiSha256: createHash('sha256').update(publicKeyDer(node.publicKey)).digest('hex'),
     selfSigned: isSelfSigned(cert),
+    inUse,
     hoursLeft,
     daysLeft: Math.floor(hoursLeft / 24),
   }

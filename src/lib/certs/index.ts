@@ -1,5 +1,6 @@
 // The certificate engine: generate, parse, validate and describe Dapr trust bundles. Pure: crypto only, no I/O.
 export {type ParsedCertificate, parseCertificates} from './certificate.js'
+export {anchorsInUse, issuerChainOf, issuerChainsTo} from './chain.js'
 export {
   type CertificateInfo,
   type CertificateState,
@@ -22,6 +23,7 @@ export {
 export {
   assertValidBundle,
   formatProblem,
+  hintFor,
   type ValidateOptions,
   type ValidationProblem,
   type ValidationReport,

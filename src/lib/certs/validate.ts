@@ -41,6 +41,8 @@ export interface ValidateOptions {
   now?: Date
   clockSkewMs: number
   sources?: BundleSources
+  /** The running Sentry's version, when known: the issuer key types it can sign with depend on it. */
+  sentryVersion?: string | undefined
 }
 
 const hourMs = 60 * 60 * 1000
@@ -127,6 +129,11 @@ export function assertValidBundle(bundle: TrustBundle, options: ValidateOptions)
     throw new UserError(`${formatProblem(first)}${more}`, {hint: hints[first.rule](options.sources ?? bundleFileNames)})
   }
   return report
+}
+
+/** What to do about a broken rule, in the terms of the files the user gave. */
+export function hintFor(rule: ValidationRule, sources: BundleSources = bundleFileNames): string {
+  return hints[rule](sources)
 }
 
 /** "<source>: <problem> (<rule>)", the one-line form of a problem. */

@@ -1,25 +1,27 @@
-// The daprsystem Configuration: whether mTLS is on, the trust domain, the allowed clock skew and the workload
-// certificate TTL, with Dapr's defaults where a field is unset.
-import {defaultTrustDomain, parseGoDuration} from '../certs/index.js'
-import type {KubeClients} from './client.js'
-import {daprGroup, daprSystemConfigName} from './control-plane.js'
-import {callOptional} from './errors.js'
+// The daprsystem Configuration: whether mTLS is on, the allowed clock skew and the workload certificate TTL, with
+// Dapr's defaults where a field is unset. (Its controlPlaneTrustDomain is kept for display only: Sentry ignores it and
+// uses its --trust-domain arg, see control-plane.ts.)
+import {parseGoDuration} from '../certs/index.js'
 
 export interface DaprSystemConfig {
   namespace: string
-  /** False when the Configuration does not exist. */
+  /** False when the Configuration does not exist (or could not be read). */
   found: boolean
   mtlsEnabled: boolean
-  trustDomain: string
+  /** spec.mtls.controlPlaneTrustDomain as written; not what Sentry uses. */
+  controlPlaneTrustDomain: string | undefined
   allowedClockSkew: string
   clockSkewMs: number
   workloadCertTTL: string
+  /** The resourceVersion read, for conditional writes. */
+  resourceVersion: string | undefined
 }
 
 export const defaultClockSkew = '15m'
 export const defaultWorkloadCertTTL = '24h'
 
-interface ConfigurationObject {
+export interface ConfigurationObject {
+  metadata?: {namespace?: string; resourceVersion?: string}
   spec?: {
     mtls?: {enabled?: boolean; controlPlaneTrustDomain?: string; allowedClockSkew?: string; workloadCertTTL?: string}
   }
@@ -33,23 +35,10 @@ export function parseDaprSystemConfig(namespace: string, object: ConfigurationOb
     namespace,
     found: object !== undefined,
     mtlsEnabled: mtls.enabled === true,
-    trustDomain: mtls.controlPlaneTrustDomain ?? defaultTrustDomain,
+    controlPlaneTrustDomain: mtls.controlPlaneTrustDomain,
     allowedClockSkew,
     clockSkewMs: parseGoDuration(allowedClockSkew, `daprsystem spec.mtls.allowedClockSkew in namespace ${namespace}`),
     workloadCertTTL: mtls.workloadCertTTL ?? defaultWorkloadCertTTL,
+    resourceVersion: object?.metadata?.resourceVersion,
   }
-}
-
-export async function readDaprSystemConfig(clients: KubeClients, namespace: string): Promise<DaprSystemConfig> {
-  const object = await callOptional(
-    clients,
-    {verb: 'get', resource: 'configurations.dapr.io', name: daprSystemConfigName, namespace},
-    () =>
-      clients.custom.getNamespacedCustomObject({
-        ...daprGroup,
-        namespace,
-        name: daprSystemConfigName,
-      }) as Promise<ConfigurationObject>,
-  )
-  return parseDaprSystemConfig(namespace, object)
 }

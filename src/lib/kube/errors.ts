@@ -1,6 +1,6 @@
 // API errors become ApiErrors here, once, with what failed and what to do: 403 names the verb, resource, object,
 // namespace and the RBAC rule needed; 404 says what is missing; 409 says nothing was written; network errors name
-// the server and the context. Every call is bounded in time: client-node sets no request timeout of its own.
+// the server and the context. Running the requests themselves is request.ts.
 import {ApiException} from '@kubernetes/client-node'
 
 import {UserError} from '../errors.js'
@@ -37,9 +37,6 @@ export class ApiError extends UserError {
   }
 }
 
-/** How long one request may take when the caller sets no shorter bound. */
-export const requestTimeoutMs = 30_000
-
 function statusMessage(body: unknown): string | undefined {
   if (typeof body !== 'string') return undefined
   try {
@@ -50,7 +47,8 @@ function statusMessage(body: unknown): string | undefined {
   }
 }
 
-function describe(action: ApiAction): string {
+/** "secrets dapr-trust-bundle in namespace dapr-system": the object an action is about. */
+export function describeAction(action: ApiAction): string {
   const object = action.name ? `${action.resource} ${action.name}` : action.resource
   return action.namespace ? `${object} in namespace ${action.namespace}` : `${object} across all namespaces`
 }
@@ -77,22 +75,22 @@ export function toUserError(error: unknown, action: ApiAction, cluster: ClusterI
           'Refresh your credentials (log in again) or choose another --context.',
         )
       case 403:
-        return new ApiError(`permission denied: cannot ${action.verb} ${describe(action)}`, code, rbacRule(action))
+        return new ApiError(`permission denied: cannot ${action.verb} ${describeAction(action)}`, code, rbacRule(action))
       case 404:
         return new ApiError(
-          `${describe(action)} not found`,
+          `${describeAction(action)} not found`,
           code,
           'Is Dapr installed there? Pass -n with the Dapr control-plane namespace.',
         )
       case 409:
         return new ApiError(
-          `${describe(action)} was changed by someone else while this command ran; nothing was overwritten`,
+          `${describeAction(action)} was changed by someone else while this command ran; nothing was overwritten`,
           code,
           'Run the command again to work from the current state.',
         )
       default:
         return new ApiError(
-          `cannot ${action.verb} ${describe(action)}: HTTP ${code}${detail ? `: ${detail}` : ''}`,
+          `cannot ${action.verb} ${describeAction(action)}: HTTP ${code}${detail ? `: ${detail}` : ''}`,
           code,
         )
     }
@@ -113,38 +111,6 @@ export function toUserError(error: unknown, action: ApiAction, cluster: ClusterI
   return error instanceof Error ? error : new Error(String(error))
 }
 
-function bounded<T>(request: Promise<T>, timeoutMs: number, action: ApiAction, cluster: ClusterIdentity): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(
-        new ApiError(
-          `the API server at ${cluster.server} did not answer within ${Math.ceil(timeoutMs / 1000)}s: ${action.verb} ${describe(action)}`,
-          undefined,
-          'Check the cluster and the network, then run the command again.',
-        ),
-      )
-    }, timeoutMs)
-  })
-  return Promise.race([request, timeout]).finally(() => {
-    clearTimeout(timer)
-  })
-}
-
-/** Runs one API call, bounded by `timeoutMs` (default: the connection's request timeout), and maps its failure. */
-export async function call<T>(
-  cluster: ClusterIdentity,
-  action: ApiAction,
-  request: () => Promise<T>,
-  timeoutMs = cluster.requestTimeoutMs ?? requestTimeoutMs,
-): Promise<T> {
-  try {
-    return await bounded(request(), timeoutMs, action, cluster)
-  } catch (error) {
-    throw toUserError(error, action, cluster)
-  }
-}
-
 export function isNotFound(error: unknown): boolean {
   return (
     (error instanceof ApiException && (error as ApiException<unknown>).code === 404) ||
@@ -154,19 +120,4 @@ export function isNotFound(error: unknown): boolean {
 
 export function isForbidden(error: unknown): boolean {
   return error instanceof ApiError && error.status === 403
-}
-
-/** Runs one API call like `call`; a 404 gives undefined instead of an error. */
-export async function callOptional<T>(
-  cluster: ClusterIdentity,
-  action: ApiAction,
-  request: () => Promise<T>,
-  timeoutMs = cluster.requestTimeoutMs ?? requestTimeoutMs,
-): Promise<T | undefined> {
-  try {
-    return await call(cluster, action, request, timeoutMs)
-  } catch (error) {
-    if (isNotFound(error)) return undefined
-    throw error
-  }
 }

@@ -1,8 +1,16 @@
 // The Kubernetes adapter: the only importer of @kubernetes/client-node. Commands load it lazily through this file.
 export {connect, type KubeClients} from './client.js'
-export {findControlPlaneNamespace} from './control-plane.js'
-export {readDaprSystemConfig, type DaprSystemConfig} from './configuration.js'
-export {readTrustBundle, writeTrustBundle, trustBundleName, type ClusterTrustBundle} from './trust-bundle.js'
+export {type ControlPlane, discoverControlPlane} from './control-plane.js'
+export {type DaprSystemConfig} from './configuration.js'
+export {
+  type ClusterTrustBundle,
+  type PublicTrustAnchors,
+  readTrustBundle,
+  readTrustBundleOrAnchors,
+  trustBundleName,
+  trustBundleProblems,
+  writeTrustBundle,
+} from './trust-bundle.js'
 export {defaultBackupDir} from './backup.js'
 export {presentWorkloads, restartControlPlane, type RestartOutcome, type Workload} from './restart.js'
 export {readControlPlaneStatus, renderStatus, type ComponentStatus} from './status.js'

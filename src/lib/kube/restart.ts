@@ -2,10 +2,10 @@
 // for, then the operator, the sidecar injector, placement and scheduler together, each only if present. One deadline
 // bounds the whole restart.
 import type {V1Deployment, V1StatefulSet} from '@kubernetes/client-node'
-import {PatchStrategy, setHeaderOptions} from '@kubernetes/client-node'
 
 import type {KubeClients} from './client.js'
-import {ApiError, call, requestTimeoutMs} from './errors.js'
+import {ApiError} from './errors.js'
+import {call, requestTimeoutMs} from './request.js'
 import {deploymentRolloutState, type RolloutState, statefulSetRolloutState} from './rollout.js'
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet'
@@ -25,6 +25,7 @@ export const controlPlaneWorkloads: Workload[] = [
 ]
 
 export const restartedAtAnnotation = 'kubectl.kubernetes.io/restartedAt'
+export const mergePatch = {'Content-Type': 'application/merge-patch+json'}
 
 export interface RestartOutcome extends Workload {
   restarted: boolean
@@ -44,11 +45,11 @@ export interface RestartOptions {
 /** Which control-plane workloads exist in the namespace, in restart order. */
 export async function presentWorkloads(clients: KubeClients, namespace: string): Promise<Workload[]> {
   const [deployments, statefulSets] = await Promise.all([
-    call(clients, {verb: 'list', resource: 'deployments.apps', namespace}, () =>
-      clients.apps.listNamespacedDeployment({namespace}),
+    call(clients, {verb: 'list', resource: 'deployments.apps', namespace}, (options) =>
+      clients.apps.listNamespacedDeployment({namespace}, options),
     ),
-    call(clients, {verb: 'list', resource: 'statefulsets.apps', namespace}, () =>
-      clients.apps.listNamespacedStatefulSet({namespace}),
+    call(clients, {verb: 'list', resource: 'statefulsets.apps', namespace}, (options) =>
+      clients.apps.listNamespacedStatefulSet({namespace}, options),
     ),
   ])
   const deploymentNames = new Set(deployments.items.map((d) => d.metadata?.name))
@@ -78,16 +79,16 @@ async function readState(
     const deployment = await call(
       clients,
       action,
-      () => clients.apps.readNamespacedDeployment({name: workload.name, namespace}),
-      requestBudget(clients, deadline),
+      (options) => clients.apps.readNamespacedDeployment({name: workload.name, namespace}, options),
+      {timeoutMs: requestBudget(clients, deadline)},
     )
     return deploymentRolloutState(deployment)
   }
   const statefulSet = await call(
     clients,
     action,
-    () => clients.apps.readNamespacedStatefulSet({name: workload.name, namespace}),
-    requestBudget(clients, deadline),
+    (options) => clients.apps.readNamespacedStatefulSet({name: workload.name, namespace}, options),
+    {timeoutMs: requestBudget(clients, deadline)},
   )
   return statefulSetRolloutState(statefulSet)
 }
@@ -101,30 +102,30 @@ async function patchRestartedAt(
 ) {
   const action = {verb: 'patch', resource: resource(workload), name: workload.name, namespace} as const
   const body = {spec: {template: {metadata: {annotations: {[restartedAtAnnotation]: restartedAt}}}}}
-  const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
+  const merge = {timeoutMs: requestBudget(clients, deadline), headers: mergePatch}
   if (workload.kind === 'Deployment') {
     const current: V1Deployment = await call(
       clients,
       {...action, verb: 'get'},
-      () => clients.apps.readNamespacedDeployment({name: workload.name, namespace}),
-      requestBudget(clients, deadline),
+      (options) => clients.apps.readNamespacedDeployment({name: workload.name, namespace}, options),
+      {timeoutMs: requestBudget(clients, deadline)},
     )
     if (current.spec?.paused)
       throw new Error(`deployment ${workload.name} is paused (run kubectl rollout resume first)`)
     await call(
       clients,
       action,
-      () => clients.apps.patchNamespacedDeployment({name: workload.name, namespace, body}, merge),
-      requestBudget(clients, deadline),
+      (options) => clients.apps.patchNamespacedDeployment({name: workload.name, namespace, body}, options),
+      merge,
     )
     return
   }
   await call(
     clients,
     action,
-    (): Promise<V1StatefulSet> =>
-      clients.apps.patchNamespacedStatefulSet({name: workload.name, namespace, body}, merge),
-    requestBudget(clients, deadline),
+    (options): Promise<V1StatefulSet> =>
+      clients.apps.patchNamespacedStatefulSet({name: workload.name, namespace, body}, options),
+    merge,
   )
 }
 
@@ -138,7 +139,8 @@ async function restartAndWait(
   options: RestartOptions,
 ): Promise<RestartOutcome> {
   const started = Date.now()
-  const restartedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+  // Milliseconds, unlike kubectl's seconds: two restarts within one second must still be two rollouts.
+  const restartedAt = new Date().toISOString()
   const outcome = (done: boolean, message: string, restarted = true): RestartOutcome => ({
     ...workload,
     restarted,

@@ -5,8 +5,9 @@ import type {V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node'
 import {renderTable} from '../output/table.js'
 import {age, createdTime} from '../output/time-layouts.js'
 import type {KubeClients} from './client.js'
-import {call} from './errors.js'
+import {call} from './request.js'
 import {controlPlaneWorkloads, type WorkloadKind} from './restart.js'
+import {imageTag} from './sentry-deployment.js'
 
 export interface ComponentStatus {
   name: string
@@ -19,14 +20,6 @@ export interface ComponentStatus {
   version: string
   image: string
   created: Date
-}
-
-/** The tag after the last ':' of an image reference; a digest reference has no tag. */
-export function imageVersion(image: string): string {
-  const withoutDigest = image.split('@')[0] ?? ''
-  const lastSlash = withoutDigest.lastIndexOf('/')
-  const lastColon = withoutDigest.lastIndexOf(':')
-  return lastColon > lastSlash ? withoutDigest.slice(lastColon + 1) : image.includes('@') ? 'digest' : 'latest'
 }
 
 function podProblem(pods: V1Pod[]): string | undefined {
@@ -64,7 +57,7 @@ export function componentStatus(
     status,
     replicas,
     readyReplicas,
-    version: imageVersion(image),
+    version: imageTag(image),
     image,
     created: workload.metadata?.creationTimestamp ?? new Date(0),
   }
@@ -73,14 +66,14 @@ export function componentStatus(
 export async function readControlPlaneStatus(clients: KubeClients, namespace: string): Promise<ComponentStatus[]> {
   const names = controlPlaneWorkloads.map((w) => w.name)
   const [deployments, statefulSets, pods] = await Promise.all([
-    call(clients, {verb: 'list', resource: 'deployments.apps', namespace}, () =>
-      clients.apps.listNamespacedDeployment({namespace}),
+    call(clients, {verb: 'list', resource: 'deployments.apps', namespace}, (options) =>
+      clients.apps.listNamespacedDeployment({namespace}, options),
     ),
-    call(clients, {verb: 'list', resource: 'statefulsets.apps', namespace}, () =>
-      clients.apps.listNamespacedStatefulSet({namespace}),
+    call(clients, {verb: 'list', resource: 'statefulsets.apps', namespace}, (options) =>
+      clients.apps.listNamespacedStatefulSet({namespace}, options),
     ),
-    call(clients, {verb: 'list', resource: 'pods', namespace}, () =>
-      clients.core.listNamespacedPod({namespace, labelSelector: `app in (${names.join(',')})`}),
+    call(clients, {verb: 'list', resource: 'pods', namespace}, (options) =>
+      clients.core.listNamespacedPod({namespace, labelSelector: `app in (${names.join(',')})`}, options),
     ),
   ])
   const podsOf = (name: string) => pods.items.filter((p) => p.metadata?.labels?.app === name)

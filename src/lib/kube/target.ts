@@ -1,30 +1,48 @@
-// The cluster's trust bundle as a renewal target: settings from the daprsystem Configuration, the bundle from the
-// dapr-trust-bundle Secret, writes by the protocol of trust-bundle.ts.
+// The cluster's trust bundle as a renewal target: settings from the ControlPlane (Sentry's trust domain and version,
+// the daprsystem clock skew), the bundle from the dapr-trust-bundle Secret under Sentry's keys, writes by the protocol
+// of trust-bundle.ts.
 import type {ControlPlaneSettings} from '../renewal/new-bundle.js'
 import type {BundleTarget} from '../renewal/target.js'
 import type {KubeClients} from './client.js'
-import {readDaprSystemConfig} from './configuration.js'
-import {type ClusterTrustBundle, readTrustBundle, trustBundleName, writeTrustBundle} from './trust-bundle.js'
+import type {ControlPlane} from './control-plane.js'
+import {ownershipWarnings} from './ownership.js'
+import {
+  assertKeepsPendingIssuer,
+  type ClusterTrustBundle,
+  readTrustBundle,
+  trustBundleName,
+  writeTrustBundle,
+} from './trust-bundle.js'
 
 export function clusterTarget(
   clients: KubeClients,
-  namespace: string,
+  controlPlane: ControlPlane,
   options: {backupDir: string; onBackup?: (file: string) => void},
 ): BundleTarget {
+  const {namespace, keys} = controlPlane
   let current: Promise<ClusterTrustBundle> | undefined
-  const read = () => (current ??= readTrustBundle(clients, namespace))
+  const read = () => (current ??= readTrustBundle(clients, controlPlane))
   return {
     location: `${namespace}/${trustBundleName}`,
     writes: [
-      `Secret ${namespace}/${trustBundleName} (ca.crt, issuer.crt, issuer.key)`,
-      `ConfigMap ${namespace}/${trustBundleName} (ca.crt)`,
+      `Secret ${namespace}/${trustBundleName} (${keys.rootCert}, ${keys.issuerCert}, ${keys.issuerKey}; other keys kept)`,
+      `ConfigMap ${namespace}/${trustBundleName} (${keys.rootCert})`,
     ],
-    async settings(): Promise<ControlPlaneSettings> {
-      const config = await readDaprSystemConfig(clients, namespace)
-      return {trustDomain: config.trustDomain, namespace, clockSkewMs: config.clockSkewMs}
+    settings(): Promise<ControlPlaneSettings> {
+      return Promise.resolve({
+        trustDomain: controlPlane.trustDomain,
+        namespace,
+        clockSkewMs: controlPlane.config.clockSkewMs,
+        sentryVersion: controlPlane.sentryVersion,
+      })
     },
     async readCurrent() {
       return (await read()).bundle
+    },
+    async check(next) {
+      const bundle = await read()
+      assertKeepsPendingIssuer(bundle, next)
+      return ownershipWarnings(bundle.owners, namespace)
     },
     async write(bundle) {
       const {backupFile} = await writeTrustBundle(clients, await read(), bundle, options)

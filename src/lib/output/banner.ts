@@ -5,9 +5,12 @@ import {rfc1123} from './time-layouts.js'
 
 export const bannerDays = 30
 
-/** The banner text for the earliest-expiring root or issuer, when it has under 30 whole days left. */
+/**
+ * The banner text for the earliest-expiring certificate of the chain in use (the issuer and the roots it chains to),
+ * when it has under 30 whole days left; extra roots kept beside them do not raise it.
+ */
 export function expiryBanner(certificates: CertificateInfo[], now = new Date()): string | undefined {
-  const earliest = [...certificates].sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime())[0]
+  const earliest = certificates.filter((c) => c.inUse).sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime())[0]
   if (!earliest) return undefined
   const days = Math.floor((earliest.notAfter.getTime() - now.getTime()) / 3_600_000 / 24)
   if (days >= bannerDays) return undefined

@@ -15,6 +15,8 @@ export interface ControlPlaneSettings {
   /** The control-plane namespace, part of the issuer's SPIFFE subject. */
   namespace: string
   clockSkewMs: number
+  /** The running Sentry's version when known: which issuer key types it can sign with. */
+  sentryVersion?: string | undefined
 }
 
 export interface NewBundle {

@@ -62,7 +62,7 @@ export async function prepareRenewal(
   const [settings, bundle] = await Promise.all([target.settings(), target.readCurrent()])
   const current = currentFrom(bundle)
   const next = await buildNewBundle(mode, settings, current.rootCertPem, options.keyOptions)
-  const warnings = next.warnings.map(warningLine)
+  const warnings = [...next.warnings.map(warningLine), ...((await target.check?.(next.bundle)) ?? [])]
   if (current.unreadable !== undefined) {
     // The target's write backs up whatever is in place, damaged or not.
     warnings.unshift(`current bundle unreadable: ${current.unreadable}; it is backed up and replaced`)

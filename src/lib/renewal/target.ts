@@ -11,6 +11,11 @@ export interface BundleTarget {
   settings(): Promise<ControlPlaneSettings>
   /** The bundle in place now; undefined when there is none yet. */
   readCurrent(): Promise<TrustBundle | undefined>
+  /**
+   * What the place itself demands of a new bundle, checked before anything is written (throws when it cannot take
+   * it); returns warnings about writing there (e.g. a GitOps tool that would revert the write).
+   */
+  check?(next: TrustBundle): Promise<string[]>
   /** Replaces the bundle; returns where the old one was saved. */
   write(bundle: TrustBundle): Promise<{backup: string | undefined}>
 }

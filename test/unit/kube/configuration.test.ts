@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import {parseDaprSystemConfig} from '../../../src/lib/kube/configuration.js'
 
 describe('daprsystem Configuration', () => {
-  it('reads mTLS, trust domain, clock skew and workload TTL', () => {
+  it('reads mTLS, the written trust domain, clock skew and workload TTL', () => {
     const config = parseDaprSystemConfig('dapr-system', {
       spec: {
         mtls: {
@@ -19,17 +19,18 @@ describe('daprsystem Configuration', () => {
       namespace: 'dapr-system',
       found: true,
       mtlsEnabled: true,
-      trustDomain: 'example.org',
+      controlPlaneTrustDomain: 'example.org',
       allowedClockSkew: '1h30m',
       clockSkewMs: 5_400_000,
       workloadCertTTL: '12h',
+      resourceVersion: undefined,
     })
   })
 
   it('applies Dapr defaults to unset fields and treats an unset enabled as off', () => {
     const config = parseDaprSystemConfig('x', {spec: {}})
     assert.equal(config.mtlsEnabled, false)
-    assert.equal(config.trustDomain, 'cluster.local')
+    assert.equal(config.controlPlaneTrustDomain, undefined)
     assert.equal(config.clockSkewMs, 15 * 60_000)
     assert.equal(parseDaprSystemConfig('x', undefined).found, false)
   })

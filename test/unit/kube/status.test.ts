@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 
 import type {V1Deployment, V1Pod} from '@kubernetes/client-node'
 
-import {componentStatus, imageVersion} from '../../../src/lib/kube/status.js'
+import {componentStatus} from '../../../src/lib/kube/status.js'
 import {age, createdTime} from '../../../src/lib/output/time-layouts.js'
 
 const operator = (replicas: number, ready: number, image = 'daprio/dapr:1.16.2'): V1Deployment => ({
@@ -42,13 +42,6 @@ describe('control-plane status rows', () => {
       },
     }
     assert.equal(componentStatus('Deployment', operator(1, 0), [pod]).status, 'Waiting (ImagePullBackOff)')
-  })
-
-  it('reads the version from the image tag, also behind a registry port', () => {
-    assert.equal(imageVersion('daprio/dapr:1.16.2'), '1.16.2')
-    assert.equal(imageVersion('registry.local:8000/dapr/dapr:1.14.4-msft.5'), '1.14.4-msft.5')
-    assert.equal(imageVersion('registry.local:8000/dapr/dapr'), 'latest')
-    assert.equal(imageVersion('daprio/dapr:1.16.2@sha256:abc'), '1.16.2')
   })
 
   it('prints AGE and CREATED in the official layouts', () => {

@@ -5,8 +5,8 @@ import type {CertificateInfo} from '../../../src/lib/certs/index.js'
 import {expiryBanner} from '../../../src/lib/output/banner.js'
 
 const now = new Date('2026-03-01T12:00:00Z')
-const cert = (role: 'root' | 'issuer', hoursLeft: number): CertificateInfo =>
-  ({role, notAfter: new Date(now.getTime() + hoursLeft * 3_600_000)}) as CertificateInfo
+const cert = (role: 'root' | 'issuer', hoursLeft: number, inUse = true): CertificateInfo =>
+  ({role, inUse, notAfter: new Date(now.getTime() + hoursLeft * 3_600_000)}) as CertificateInfo
 
 describe('expiry banner', () => {
   it('is absent with 30 whole days or more left', () => {
@@ -27,5 +27,10 @@ describe('expiry banner', () => {
       /root certificate of your Kubernetes cluster expires today\./,
     )
     assert.match(expiryBanner([cert('root', -1)], now) ?? '', /has expired\./)
+  })
+
+  it('follows the chain in use: an expired extra root beside a valid one does not raise it', () => {
+    assert.equal(expiryBanner([cert('root', -48, false), cert('root', 365 * 24), cert('issuer', 300 * 24)], now), undefined)
+    assert.match(expiryBanner([cert('root', 48, true), cert('issuer', 300 * 24)], now) ?? '', /root certificate .* expires in 2 days/)
   })
 })

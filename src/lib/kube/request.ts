@@ -1,0 +1,81 @@
+// Running one API request: bounded in time by cancelling it (an AbortSignal handed to client-node's request context,
+// so a server that never answers cannot keep the process alive after the command is done), and its failure mapped
+// once into a user-facing error (errors.ts).
+import {type ConfigurationOptions, Observable, type RequestContext} from '@kubernetes/client-node'
+
+import {type ApiAction, ApiError, type ClusterIdentity, describeAction, isNotFound, toUserError} from './errors.js'
+
+/** How long one request may take when the caller sets no shorter bound. */
+export const requestTimeoutMs = 30_000
+
+/** Per-request options for client-node's API methods (their second argument). */
+export type RequestOptions = ConfigurationOptions
+
+/** A request as the adapter writes it: `(options) => clients.core.readNamespacedSecret({...}, options)`. */
+export type Request<T> = (options: RequestOptions) => Promise<T>
+
+function requestOptions(signal: AbortSignal, headers: Record<string, string>): RequestOptions {
+  return {
+    middleware: [
+      {
+        pre: (context: RequestContext) => {
+          context.setSignal(signal)
+          for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value)
+          return new Observable(Promise.resolve(context))
+        },
+        post: (context) => new Observable(Promise.resolve(context)),
+      },
+    ],
+    middlewareMergeStrategy: 'append',
+  }
+}
+
+export interface CallOptions {
+  /** The bound of this request; default the connection's --request-timeout. */
+  timeoutMs?: number
+  /** Extra request headers, e.g. the Content-Type of a merge patch. */
+  headers?: Record<string, string>
+}
+
+/** Runs one API call, cancelled after its time bound, and maps its failure to a user-facing error. */
+export async function call<T>(
+  cluster: ClusterIdentity,
+  action: ApiAction,
+  request: Request<T>,
+  options: CallOptions = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? cluster.requestTimeoutMs ?? requestTimeoutMs
+  const controller = new AbortController()
+  const timer = setTimeout(() => {
+    controller.abort()
+  }, timeoutMs)
+  try {
+    return await request(requestOptions(controller.signal, options.headers ?? {}))
+  } catch (error) {
+    if (controller.signal.aborted) {
+      throw new ApiError(
+        `the API server at ${cluster.server} did not answer within ${Math.ceil(timeoutMs / 1000)}s: ${action.verb} ${describeAction(action)}`,
+        undefined,
+        'Check the cluster and the network (or raise --request-timeout), then run the command again.',
+      )
+    }
+    throw toUserError(error, action, cluster)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Runs one API call like `call`; a 404 gives undefined instead of an error. */
+export async function callOptional<T>(
+  cluster: ClusterIdentity,
+  action: ApiAction,
+  request: Request<T>,
+  options: CallOptions = {},
+): Promise<T | undefined> {
+  try {
+    return await call(cluster, action, request, options)
+  } catch (error) {
+    if (isNotFound(error)) return undefined
+    throw error
+  }
+}
