@@ -64,7 +64,11 @@ const keyRules = new Set(['issuer-key-matches', 'issuer-key-format'])
 /** Sentry's rules over the bundle, as problems; key rules only when the key could be read. */
 function bundleProblems(bundle: TrustBundle, options: ExpiryReportOptions, now: Date): BundleProblem[] {
   if (bundle.issuerCertPem === '') return []
-  const report = validateBundle(bundle, {now, clockSkewMs: options.clockSkewMs ?? 0, sentryVersion: options.sentryVersion})
+  const report = validateBundle(bundle, {
+    now,
+    clockSkewMs: options.clockSkewMs ?? 0,
+    sentryVersion: options.sentryVersion,
+  })
   return report.errors
     .filter((problem) => !datedRules.has(problem.rule))
     .filter((problem) => bundle.issuerKeyPem !== '' || !(keyRules.has(problem.rule) || problem.source.endsWith('.key')))

@@ -41,6 +41,14 @@ export interface DaprFixtureOptions {
   certDir?: string
   /** Bound for waiting until every workload is available, default 120 s. */
   timeoutMs?: number
+  /** More args for the dapr-sentry container, after `--trust-domain <trustDomain>` (a later flag wins, as in Go). */
+  sentryArgs?: string[]
+  /** The Secret and ConfigMap keys of the bundle, default ca.crt, issuer.crt, issuer.key (Sentry's defaults). */
+  bundleKeys?: {rootCert: string; issuerCert: string; issuerKey: string}
+  /** `spec.mtls.controlPlaneTrustDomain` of daprsystem, default the trust domain. */
+  configTrustDomain?: string
+  /** Extra data (plain text), labels and annotations on the trust-bundle Secret. */
+  secret?: {data?: Record<string, string>; labels?: Record<string, string>; annotations?: Record<string, string>}
 }
 
 export interface DaprFixture {
@@ -120,6 +128,7 @@ export async function installDaprFixture(
   const api = clients(kubeconfigPath)
 
   const {bundle, rootKeyPath} = await writeBundle(certDir, namespace, trustDomain, options)
+  const keys = options.bundleKeys ?? {rootCert: 'ca.crt', issuerCert: 'issuer.crt', issuerKey: 'issuer.key'}
   await ensureCrd(api, deadline)
   const labels = (name: string) => ({app: name, ...chartLabels(name, imageTag)})
   const objects: Manifest[] = [
@@ -128,19 +137,25 @@ export async function installDaprFixture(
     {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: {name: TRUST_BUNDLE, namespace, labels: {app: 'dapr-sentry'}},
+      metadata: {
+        name: TRUST_BUNDLE,
+        namespace,
+        labels: {app: 'dapr-sentry', ...options.secret?.labels},
+        ...(options.secret?.annotations ? {annotations: options.secret.annotations} : {}),
+      },
       type: 'Opaque',
       data: {
-        'ca.crt': base64(bundle.caCrt),
-        'issuer.crt': base64(bundle.issuerCrt),
-        'issuer.key': base64(bundle.issuerKey),
+        [keys.rootCert]: base64(bundle.caCrt),
+        [keys.issuerCert]: base64(bundle.issuerCrt),
+        [keys.issuerKey]: base64(bundle.issuerKey),
+        ...Object.fromEntries(Object.entries(options.secret?.data ?? {}).map(([k, v]) => [k, base64(v)])),
       },
     },
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: {name: TRUST_BUNDLE, namespace, labels: {app: 'dapr-sentry'}},
-      data: {'ca.crt': bundle.caCrt},
+      data: {[keys.rootCert]: bundle.caCrt},
     },
     {
       apiVersion: 'dapr.io/v1alpha1',
@@ -151,12 +166,20 @@ export async function installDaprFixture(
           enabled: options.mtlsEnabled ?? true,
           workloadCertTTL: '24h',
           allowedClockSkew: '15m',
-          controlPlaneTrustDomain: trustDomain,
+          controlPlaneTrustDomain: options.configTrustDomain ?? trustDomain,
         },
       },
     },
-    ...DAPR_DEPLOYMENTS.map((name) => controlPlaneWorkload('Deployment', namespace, name, imageTag, trustDomain)),
-    ...DAPR_STATEFULSETS.map((name) => controlPlaneWorkload('StatefulSet', namespace, name, imageTag, trustDomain)),
+    ...DAPR_DEPLOYMENTS.map((name) =>
+      controlPlaneWorkload('Deployment', namespace, name, imageTag, [
+        '--trust-domain',
+        trustDomain,
+        ...(name === 'dapr-sentry' ? (options.sentryArgs ?? []) : []),
+      ]),
+    ),
+    ...DAPR_STATEFULSETS.map((name) =>
+      controlPlaneWorkload('StatefulSet', namespace, name, imageTag, ['--trust-domain', trustDomain]),
+    ),
   ]
   if (appsNamespace !== null) {
     objects.push(namespaceObject(appsNamespace))
@@ -420,7 +443,7 @@ function controlPlaneWorkload(
   namespace: string,
   name: string,
   imageTag: string,
-  trustDomain: string,
+  args: string[],
 ): Manifest {
   const labels = {app: name, ...chartLabels(name, imageTag)}
   const template = {
@@ -432,7 +455,7 @@ function controlPlaneWorkload(
           name,
           image: `daprio/dapr:${imageTag}`,
           command: [COMPONENTS[name]?.command ?? `/${name}`],
-          args: ['--log-level', 'info', '--trust-domain', trustDomain],
+          args: ['--log-level', 'info', ...args],
           env: [{name: 'NAMESPACE', valueFrom: {fieldRef: {fieldPath: 'metadata.namespace'}}}],
         },
       ],

@@ -45,9 +45,12 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
       const bundle = this.readBundleAlongside(session)
       const {config, namespace} = controlPlane
       if (!config.found) {
-        throw new UserError(`error checking mTLS: system configuration daprsystem not found in namespace ${namespace}`, {
-          hint: 'Is Dapr installed there? Pass -n with the control-plane namespace.',
-        })
+        throw new UserError(
+          `error checking mTLS: system configuration daprsystem not found in namespace ${namespace}`,
+          {
+            hint: 'Is Dapr installed there? Pass -n with the control-plane namespace.',
+          },
+        )
       }
       const current = await bundle
       result = {
@@ -68,7 +71,9 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
     // The official sentence, trailing space included, so scripts that match it keep working.
     const problems = result.problems ?? []
     this.print(result, () =>
-      [`Mutual TLS is ${result.mtlsEnabled ? 'enabled' : 'disabled'} in ${where} `, ...renderProblems(problems)].join('\n'),
+      [`Mutual TLS is ${result.mtlsEnabled ? 'enabled' : 'disabled'} in ${where} `, ...renderProblems(problems)].join(
+        '\n',
+      ),
     )
     if (problems.length > 0) process.exitCode = ExitCode.critical
     return result

@@ -83,7 +83,10 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
       keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
     })
     const nextSteps = session
-      ? clusterNextSteps({rootKept: prepared.plan.rootPublicKeyKept, restartingControlPlane: this.flags.restart ?? false})
+      ? clusterNextSteps({
+          rootKept: prepared.plan.rootPublicKeyKept,
+          restartingControlPlane: this.flags.restart ?? false,
+        })
       : []
     if (session) this.bannerFrom(this.flags['dry-run'] ? prepared.plan.current : prepared.plan.next)
     if (this.flags['dry-run']) {
@@ -114,14 +117,19 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
   private async restart(session: ClusterSession, workloads: Workload[]): Promise<RestartOutcome[]> {
     const wait = this.startWait('Restarting the control plane')
     try {
-      const outcomes = await session.kube.restartWithSummary(session.clients, session.controlPlane.namespace, workloads, {
-        timeoutSeconds: this.flags.timeout ?? defaultTimeoutSeconds,
-        progress: wait.update,
-        summary: (text) => {
-          wait.stop()
-          process.stderr.write(text + '\n')
+      const outcomes = await session.kube.restartWithSummary(
+        session.clients,
+        session.controlPlane.namespace,
+        workloads,
+        {
+          timeoutSeconds: this.flags.timeout ?? defaultTimeoutSeconds,
+          progress: wait.update,
+          summary: (text) => {
+            wait.stop()
+            process.stderr.write(text + '\n')
+          },
         },
-      })
+      )
       this.progress('success', 'All control plane services have restarted successfully!')
       return outcomes
     } finally {

@@ -100,7 +100,7 @@ export async function discoverControlPlane(clients: KubeClients, namespaceFlag?:
   const failures = [sentries, configurations].filter((r) => r.status === 'rejected').map((r) => r.reason as unknown)
   const forbidden = failures.find((error) => isForbidden(error))
   const other = failures.find((error) => !isForbidden(error))
-  if (other !== undefined) throw other
+  if (other !== undefined) throw other as Error
   const sentryList = sentries.status === 'fulfilled' ? sentries.value.items : undefined
   const configList = configurations.status === 'fulfilled' ? (configurations.value?.items ?? []) : undefined
   const choice = chooseNamespace(sentryList?.map(namespaceOf), configList?.map(namespaceOf))

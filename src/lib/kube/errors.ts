@@ -1,6 +1,8 @@
 // API errors become ApiErrors here, once, with what failed and what to do: 403 names the verb, resource, object,
 // namespace and the RBAC rule needed; 404 says what is missing; 409 says nothing was written; network errors name
 // the server and the context. Running the requests themselves is request.ts.
+import path from 'node:path'
+
 import {ApiException} from '@kubernetes/client-node'
 
 import {UserError} from '../errors.js'
@@ -18,7 +20,9 @@ export interface ClusterIdentity {
   server: string
   context: string
   /** The bound of one request (--request-timeout); requestTimeoutMs when unset. */
-  requestTimeoutMs?: number
+  requestTimeoutMs?: number | undefined
+  /** The exec credential plugin of the context's user, whose failures are named as such. */
+  credentialPlugin?: string | undefined
 }
 
 /** A failed API call. `status` is the HTTP status, undefined when the server was not reached or did not answer. */
@@ -60,6 +64,47 @@ function rbacRule(action: ApiAction): string {
   return `It needs ${scope} with apiGroups: ["${group.join('.')}"], resources: ["${plural ?? ''}"]${names}, verbs: ["${action.verb}"].`
 }
 
+// What to run when a well-known credential plugin is missing, or when it fails (usually an expired login).
+const pluginAdvice: Record<string, {install: string; login: string}> = {
+  aws: {install: 'Install the AWS CLI v2', login: 'Log in again (aws sso login, or refresh your AWS credentials)'},
+  'aws-iam-authenticator': {
+    install: 'Install aws-iam-authenticator',
+    login: 'Refresh your AWS credentials (aws sso login)',
+  },
+  'gke-gcloud-auth-plugin': {
+    install: 'Install it: gcloud components install gke-gcloud-auth-plugin',
+    login: 'Log in again: gcloud auth login',
+  },
+  kubelogin: {
+    install: 'Install kubelogin (az aks install-cli)',
+    login: 'Log in again (az login, or kubelogin remove-tokens and retry)',
+  },
+  'kubectl-oidc_login': {
+    install: 'Install the oidc-login plugin (kubectl krew install oidc-login)',
+    login: 'Log in again',
+  },
+}
+
+/** A failure of the exec credential plugin (it never reached the API server): missing, or refusing to give a token. */
+function credentialPluginError(error: NodeJS.ErrnoException, plugin: string, cluster: ClusterIdentity): UserError {
+  const name = path.basename(plugin)
+  const advice = pluginAdvice[name]
+  if (error.code === 'ENOENT' || error.code === 'EACCES') {
+    return new UserError(
+      `the kubeconfig's credential plugin "${plugin}" (context ${cluster.context}) ${error.code === 'ENOENT' ? 'is not installed or not on PATH' : 'cannot be run (permission denied)'}`,
+      {hint: `${advice?.install ?? `Install ${name}`}, or choose another --context.`},
+    )
+  }
+  const said = (error.message ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '')
+  return new UserError(
+    `the credential plugin "${name}" of context ${cluster.context} failed${said ? `: ${said}` : ''}`,
+    {hint: `${advice?.login ?? `Log in again with ${name}`}, then run the command again.`},
+  )
+}
+
 const networkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'])
 
 export function toUserError(error: unknown, action: ApiAction, cluster: ClusterIdentity): Error {
@@ -75,7 +120,11 @@ export function toUserError(error: unknown, action: ApiAction, cluster: ClusterI
           'Refresh your credentials (log in again) or choose another --context.',
         )
       case 403:
-        return new ApiError(`permission denied: cannot ${action.verb} ${describeAction(action)}`, code, rbacRule(action))
+        return new ApiError(
+          `permission denied: cannot ${action.verb} ${describeAction(action)}`,
+          code,
+          rbacRule(action),
+        )
       case 404:
         return new ApiError(
           `${describeAction(action)} not found`,
@@ -96,6 +145,10 @@ export function toUserError(error: unknown, action: ApiAction, cluster: ClusterI
     }
   }
   const err = error as NodeJS.ErrnoException & {type?: string}
+  // node-fetch's own errors carry a type; anything else thrown before the request left came from the plugin.
+  if (cluster.credentialPlugin !== undefined && err.type === undefined && err.name !== 'AbortError') {
+    return credentialPluginError(err, cluster.credentialPlugin, cluster)
+  }
   const code = err.code ?? ''
   if (
     networkCodes.has(code) ||

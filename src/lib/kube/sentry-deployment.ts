@@ -11,7 +11,11 @@ export interface TrustBundleKeys {
   issuerKey: string
 }
 
-export const defaultTrustBundleKeys: TrustBundleKeys = {rootCert: 'ca.crt', issuerCert: 'issuer.crt', issuerKey: 'issuer.key'}
+export const defaultTrustBundleKeys: TrustBundleKeys = {
+  rootCert: 'ca.crt',
+  issuerCert: 'issuer.crt',
+  issuerKey: 'issuer.key',
+}
 
 /** Sentry's --trust-domain default when the flag is absent. */
 export const sentryDefaultTrustDomain = 'localhost'
@@ -65,7 +69,12 @@ export function flagValue(args: readonly string[], name: string): string | undef
 
 /** Sentry keys its Secret data by the file's base name, whatever directory the flag names. */
 function baseName(file: string): string {
-  return file.split('/').filter((part) => part !== '').pop() ?? file
+  return (
+    file
+      .split('/')
+      .filter((part) => part !== '')
+      .pop() ?? file
+  )
 }
 
 /** Pure: the Sentry that a dapr-sentry Deployment runs. */

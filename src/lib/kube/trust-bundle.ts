@@ -242,7 +242,6 @@ export async function writeTrustBundle(
   next: TrustBundle,
   options: {backupDir: string; onBackup?: (file: string) => void},
 ): Promise<TrustBundleWrite> {
-  const {namespace} = current
   const backupFile = await writeBackupFile(options.backupDir, current)
   options.onBackup?.(backupFile)
   const restoreHint = `Restore the previous bundle with: kubectl replace -f ${backupFile}`
@@ -342,7 +341,10 @@ async function writeBoth(clients: KubeClients, current: ClusterTrustBundle, next
 function failure(
   what: string,
   write: {error: unknown; uncertain: boolean},
-  context: {state: 'unchanged' | 'unknown' | 'put back' | 'put back, ConfigMap uncertain' | 'mixed'; restoreHint: string},
+  context: {
+    state: 'unchanged' | 'unknown' | 'put back' | 'put back, ConfigMap uncertain' | 'mixed'
+    restoreHint: string
+  },
 ): UserError {
   const reason = write.error instanceof Error ? write.error.message : 'no answer'
   // Every write-phase error names the backup and the way back, after the cause's own hint.

@@ -2,5 +2,9 @@
 import type {BundleProblem} from '../expiry.js'
 
 export function renderProblems(problems: BundleProblem[]): string[] {
-  return problems.flatMap((problem) => ['', `Broken: ${problem.message}`, ...(problem.hint ? [`  Fix: ${problem.hint}`] : [])])
+  return problems.flatMap((problem) => [
+    '',
+    `Broken: ${problem.message}`,
+    ...(problem.hint ? [`  Fix: ${problem.hint}`] : []),
+  ])
 }

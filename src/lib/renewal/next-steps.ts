@@ -7,7 +7,9 @@ export function clusterNextSteps(options: {rootKept: boolean; restartingControlP
     'Sentry switches to the new bundle by itself as soon as the Secret reaches its pod (about a minute; no restart needed).',
   ]
   if (options.rootKept) {
-    steps.push('The root key is unchanged, so running Dapr applications keep trusting new certificates: no app restart is needed.')
+    steps.push(
+      'The root key is unchanged, so running Dapr applications keep trusting new certificates: no app restart is needed.',
+    )
     return steps
   }
   if (!options.restartingControlPlane) {

@@ -3,12 +3,7 @@ import assert from 'node:assert/strict'
 
 import type {V1Deployment} from '@kubernetes/client-node'
 
-import {
-  flagValue,
-  imageTag,
-  sentryFromDeployment,
-  versionOfTag,
-} from '../../../src/lib/kube/sentry-deployment.js'
+import {flagValue, imageTag, sentryFromDeployment, versionOfTag} from '../../../src/lib/kube/sentry-deployment.js'
 
 function sentry(args: string[], image = 'daprio/sentry:1.16.2', command = ['/sentry']): V1Deployment {
   return {

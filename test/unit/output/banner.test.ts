@@ -30,7 +30,13 @@ describe('expiry banner', () => {
   })
 
   it('follows the chain in use: an expired extra root beside a valid one does not raise it', () => {
-    assert.equal(expiryBanner([cert('root', -48, false), cert('root', 365 * 24), cert('issuer', 300 * 24)], now), undefined)
-    assert.match(expiryBanner([cert('root', 48, true), cert('issuer', 300 * 24)], now) ?? '', /root certificate .* expires in 2 days/)
+    assert.equal(
+      expiryBanner([cert('root', -48, false), cert('root', 365 * 24), cert('issuer', 300 * 24)], now),
+      undefined,
+    )
+    assert.match(
+      expiryBanner([cert('root', 48, true), cert('issuer', 300 * 24)], now) ?? '',
+      /root certificate .* expires in 2 days/,
+    )
   })
 })
