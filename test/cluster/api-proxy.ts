@@ -152,7 +152,11 @@ export async function startApiProxy(kubeconfigPath: string, dir: string, name = 
     async close() {
       for (const socket of sockets) socket.destroy()
       agent.destroy()
-      await new Promise<void>((resolve) => server.close(() => { resolve(); }))
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve()
+        }),
+      )
     },
   }
 }
