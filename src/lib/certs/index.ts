@@ -20,8 +20,17 @@ export {
   type TrustBundle,
 } from './trust-bundle.js'
 export {
+  allKeyTypesSince,
+  type IssuerKeyRule,
+  issuerKeyRule,
+  type IssuerKeyType,
+  issuerKeyType,
+} from './issuer-key-rule.js'
+export {
   assertValidBundle,
   formatProblem,
+  type StricterRule,
+  stricterRules,
   type ValidateOptions,
   type ValidationProblem,
   type ValidationReport,
