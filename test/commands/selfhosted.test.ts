@@ -9,21 +9,8 @@ import {execa} from 'execa'
 
 import {generateBundle} from '../../src/lib/certs/index.js'
 import {assertCleanFailure, dapr} from '../helpers/cli.js'
+import {snapshot} from '../helpers/dir-snapshot.js'
 import {OpenSslDir} from '../helpers/openssl.js'
-
-/** Every file below a directory with its SHA-256, to prove a failed command changed nothing. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, {withFileTypes: true})) {
-      const full = path.join(d, entry.name)
-      if (entry.isDirectory()) walk(full)
-      else out[path.relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex')
-    }
-  }
-  if (existsSync(dir)) walk(dir)
-  return out
-}
 
 const mode = (file: string) => statSync(file).mode & 0o777
 

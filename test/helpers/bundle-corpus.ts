@@ -1,16 +1,22 @@
 // Test helper: the corpus of trust bundles operators really bring (made with OpenSSL as they would, plus the
 // step-style pair, the Dapr docs' recipe and this CLI's own bundle), each with the verdicts we expect and why. The
 // expectations are written down here; the parity test holds them against real Sentry and the real CLI.
+import {mkdirSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
 import {generateBundle, type ValidationRule} from '../../src/lib/certs/index.js'
 import type {KeyFormat, KeyType, OpenSslDir} from './openssl.js'
 
 export type SentryVersion = '1.16.2' | '1.18.0'
 export const sentryVersions: readonly SentryVersion[] = ['1.16.2', '1.18.0']
 
-export interface BundleFiles {
-  'ca.crt': string
-  'issuer.crt': string
-  'issuer.key': string
+export type BundleFiles = Record<'ca.crt' | 'issuer.crt' | 'issuer.key', string>
+
+/** Writes the three files into `dir` (created if missing), the key 0600 like every file here. */
+export function writeBundleFiles(dir: string, files: BundleFiles): string {
+  mkdirSync(dir, {recursive: true})
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text, {mode: 0o600})
+  return dir
 }
 
 export type Verdict = 'accepts' | 'refuses'
