@@ -124,6 +124,25 @@ describe('self-hosted mTLS', function () {
       )
     })
 
+    it('refuses an Ed25519 issuer key you bring unless --sentry-version says Sentry can sign with it', async () => {
+      work.bundle('ed-', {issuerKeyType: 'ed25519'})
+      const byo = work.byoFlags('ed-ca.crt', 'ed-issuer.crt', 'ed-issuer.key')
+      const unknown = await init(...byo)
+      assert.equal(unknown.exitCode, 1, unknown.stderr)
+      assertCleanFailure(unknown)
+      assert.match(
+        unknown.stderr,
+        /an unknown Sentry version is taken to sign only with ECDSA.*\(issuer-key-type\)\n.*--sentry-version 1\.18\.0/,
+      )
+      assert.equal(existsSync(certs), false)
+      const old = await init(...byo, '--sentry-version', '1.16.2')
+      assert.match(old.stderr, /Sentry 1\.16\.2 signs only with ECDSA/)
+      assert.equal(existsSync(certs), false)
+      const current = await init(...byo, '--sentry-version', '1.18.0')
+      assert.equal(current.exitCode, 0, current.stderr)
+      assert.equal(work.publicKeyOf('certs/issuer.key'), work.publicKeyOf('ed-issuer.key'))
+    })
+
     it('refuses --root-key-out with certificates you bring as a usage error (exit 2)', async () => {
       work.bundle('byo-')
       const result = await init(

@@ -261,14 +261,17 @@ export class OpenSslDir {
    * A root and an issuer signed by it, named `<prefix>ca.crt`, `<prefix>root.key`, `<prefix>issuer.crt` and
    * `<prefix>issuer.key`: the bundle an operator brings, made the way Dapr's docs make one.
    */
-  bundle(prefix: string, options: {issuerExtensions?: string; rootSubject?: string; issuerSubject?: string} = {}) {
+  bundle(
+    prefix: string,
+    options: {issuerExtensions?: string; rootSubject?: string; issuerSubject?: string; issuerKeyType?: KeyType} = {},
+  ) {
     this.ecKey(`${prefix}root.key`)
     this.root(`${prefix}ca.crt`, {
       key: `${prefix}root.key`,
       subject: options.rootSubject ?? '/O=cluster.local',
       days: 700,
     })
-    this.ecKey(`${prefix}issuer.key`)
+    this.key(`${prefix}issuer.key`, options.issuerKeyType ?? 'ec-p256')
     this.signed(`${prefix}issuer.crt`, {
       key: `${prefix}issuer.key`,
       subject: options.issuerSubject ?? '/O=dapr-issuer',

@@ -4,7 +4,7 @@ import {X509Certificate as NodeX509Certificate} from 'node:crypto'
 import {UserError} from '../errors.js'
 import {X509Certificate} from '../x509.js'
 import {type RawCertificate, readRawCertificate} from './der.js'
-import {hintForBadPem, type PemBlock, reason, splitPem} from './pem.js'
+import {hintForBadPem, type PemBlock, reason, splitPem, withArticle} from './pem.js'
 
 export interface ParsedCertificate {
   source: string
@@ -34,12 +34,9 @@ export function parseCertificates(pem: string, source: string): ParsedCertificat
   const blocks = certificateBlocks(pem, source)
   return blocks.map((block, index) => {
     if (block.type !== 'CERTIFICATE') {
-      throw new UserError(
-        `${source}: PEM block ${index + 1} is ${article(block.type)} ${block.type}, not a CERTIFICATE`,
-        {
-          hint: 'A certificate file must hold only CERTIFICATE blocks; keep private keys in their own file.',
-        },
-      )
+      throw new UserError(`${source}: PEM block ${index + 1} is ${withArticle(block.type)}, not a CERTIFICATE`, {
+        hint: 'A certificate file must hold only CERTIFICATE blocks; keep private keys in their own file.',
+      })
     }
     return parseCertificateBlock(block, source, index, blocks.length)
   })
@@ -101,10 +98,6 @@ function parseCertificateBlock(block: PemBlock, source: string, index: number, c
     nodeCertificate,
     raw,
   }
-}
-
-function article(word: string): string {
-  return /^[AEIOU]/.test(word) ? 'an' : 'a'
 }
 
 /** Go and OpenSSL pick a parent by name (byte for byte in Go), then check the signature: both must hold. */

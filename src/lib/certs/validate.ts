@@ -22,7 +22,7 @@ import {
   verifyLikeGo,
 } from './go-verifier.js'
 import {allKeyTypesSince, type IssuerKeyRule, issuerKeyRule, issuerKeyType} from './issuer-key-rule.js'
-import {splitPem} from './pem.js'
+import {splitPem, withArticle} from './pem.js'
 
 /** Rule ids (stable, for --json) and the plain rule each one states. */
 export const validationRules = {
@@ -120,8 +120,8 @@ interface HintContext {
 // Hints name the files the user gave, so the fix reads in their terms.
 const hints: Record<ValidationRule, (context: HintContext) => string> = {
   'pem-format': () => 'Check that the file is the PEM you meant (not DER, not truncated); nothing was changed.',
-  'non-certificate-block': ({sources}) =>
-    `Keep only CERTIFICATE blocks in ${sources.rootCert} and ${sources.issuerCert}; Sentry ignores everything after any other block.`,
+  'non-certificate-block': () =>
+    'Keep only CERTIFICATE blocks in certificate files: Sentry ignores everything from the first other block on.',
   'anchor-self-signed': ({sources}) =>
     `${sources.rootCert} must hold only root certificates; put intermediates in ${sources.issuerCert} after the issuer.`,
   'anchor-is-ca': () => 'Issue the root with basicConstraints CA:TRUE and keyUsage keyCertSign.',
@@ -241,11 +241,10 @@ function readCertificates(pem: string, source: string, error: Report): ParsedCer
   try {
     const {certificates, stoppedAt} = parseLeadingCertificates(pem, source)
     if (stoppedAt) {
-      const kind = `${article(stoppedAt.type)} ${stoppedAt.type}`
       error(
         'non-certificate-block',
         source,
-        `PEM block ${stoppedAt.position} is ${kind}, not a CERTIFICATE; Sentry ignores it and every block after it`,
+        `PEM block ${stoppedAt.position} is ${withArticle(stoppedAt.type)}, not a CERTIFICATE; Sentry ignores it and every block after it`,
       )
     }
     if (certificates.length > 0) return certificates
@@ -413,12 +412,11 @@ function checkIssuerKey(
 ): void {
   const type = issuerKeyType(key)
   if (type && !rule.keyTypes.includes(type)) {
-    const assumed = rule.version === undefined ? ' (assumed when the version is not known)' : ''
-    error(
-      'issuer-key-type',
-      sources.issuerKey,
-      `the key is ${type}, and ${rule.sentry} signs only with ECDSA issuer keys${assumed}: it would exit "unsupported key type"`,
-    )
+    const why =
+      rule.version === undefined
+        ? `is taken to sign only with ECDSA issuer keys (Sentry before ${allKeyTypesSince} exits "unsupported key type")`
+        : 'signs only with ECDSA issuer keys (it would exit "unsupported key type")'
+    error('issuer-key-type', sources.issuerKey, `the key is ${type}, and ${rule.sentry} ${why}`)
   }
   if (issuer && !publicKeyDer(key).equals(publicKeyDer(issuer.nodeCertificate.publicKey))) {
     error('issuer-key-matches', sources.issuerKey, `this key does not belong to ${issuer.label} (${issuer.subject})`)
@@ -568,10 +566,6 @@ function signatureProblem(cert: ParsedCertificate, failure: SignatureFailure): s
   return failure === 'insecure-algorithm' || signatureAlgorithmFailure(cert) === 'insecure-algorithm'
     ? `is signed with ${algorithm}, an insecure algorithm Go refuses`
     : `is signed with ${algorithm}, an algorithm Go does not support`
-}
-
-function article(word: string): string {
-  return /^[AEIOU]/.test(word) ? 'an' : 'a'
 }
 
 function describe(cert: ParsedCertificate): string {

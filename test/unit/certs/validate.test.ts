@@ -460,7 +460,7 @@ describe('validateBundle', () => {
       assert.deepEqual(rulesOf(unknown.errors), [['issuer-key-type', 'issuer.key']])
       assert.match(
         messageOf(unknown.errors, 'issuer-key-type'),
-        /Ed25519, and an unknown Sentry version signs only with ECDSA/,
+        /Ed25519, and an unknown Sentry version is taken to sign only with ECDSA issuer keys/,
       )
       assert.match(
         messageOf(validateBundle(bundle, {sentryVersion: '1.16.2'}).errors, 'issuer-key-type'),
