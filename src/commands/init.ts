@@ -3,7 +3,14 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/command.js'
-import {bringYourOwnFlags, certsDirFlag, certsDirOf, kubernetesFlag, validUntilFlag} from '../lib/flags.js'
+import {
+  bringYourOwnFlags,
+  certsDirFlag,
+  certsDirOf,
+  kubernetesFlag,
+  sentryVersionFlag,
+  validUntilFlag,
+} from '../lib/flags.js'
 import {installFlags, normalizeBooleanValues} from '../lib/helm/flags.js'
 import type {InstallResult} from '../lib/helm/install.js'
 import {assertInitFlagsFitMode, installOptions} from '../lib/helm/options.js'
@@ -39,6 +46,7 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
       summary: 'Also write a new root private key to this file (mode 0600; -k: with --generate-certs).',
     }),
     ...bringYourOwnFlags,
+    'sentry-version': sentryVersionFlag,
     force: Flags.boolean({summary: 'Replace existing certificates (the old ones are backed up).'}),
   }
 
@@ -79,6 +87,7 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
       enableMtls: this.flags['enable-mtls'],
       mode: resolveRenewalMode(this.flags),
       trustDomain: this.flags['trust-domain'] ?? 'cluster.local',
+      sentryVersion: this.flags['sentry-version'],
       force: this.flags.force ?? false,
       rootKeyOut: this.flags['root-key-out'],
       keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},

@@ -59,23 +59,20 @@ export interface ExpiryReportOptions {
 
 /** Rules whose verdict the certificate rows already carry, as their state. */
 const datedRules = new Set(['validity-period', 'short-validity', 'expiry-overlap'])
-const keyRules = new Set(['issuer-key-matches', 'issuer-key-format'])
+const keyRules = new Set(['issuer-key-matches', 'issuer-key-format', 'issuer-key-type'])
 
 /** Sentry's rules over the bundle, as problems; key rules only when the key could be read. */
 function bundleProblems(bundle: TrustBundle, options: ExpiryReportOptions, now: Date): BundleProblem[] {
   if (bundle.issuerCertPem === '') return []
-  const report = validateBundle(bundle, {
-    now,
-    clockSkewMs: options.clockSkewMs ?? 0,
-    sentryVersion: options.sentryVersion,
-  })
+  const version = options.sentryVersion === undefined ? {} : {sentryVersion: options.sentryVersion}
+  const report = validateBundle(bundle, {now, ...version})
   return report.errors
     .filter((problem) => !datedRules.has(problem.rule))
     .filter((problem) => bundle.issuerKeyPem !== '' || !(keyRules.has(problem.rule) || problem.source.endsWith('.key')))
     .map((problem) => ({
       rule: problem.rule,
       message: `${problem.source}: ${problem.message}`,
-      hint: hintFor(problem.rule),
+      hint: hintFor(problem.rule, version),
     }))
 }
 

@@ -20,6 +20,11 @@ export function certsDirOf(flags: {'certs-dir'?: string | undefined}): string {
 
 export const defaultTimeoutSeconds = 300
 
+// Self-hosted only: with -k the version is read from the cluster's dapr-sentry.
+export const sentryVersionFlag = Flags.string({
+  summary: 'Sentry version, e.g. 1.18.0 [default: the ECDSA-only issuer key rule every Sentry accepts].',
+})
+
 export const bringYourOwnFlags = {
   'ca-root-certificate': Flags.string({summary: 'Root certificate(s) you bring (PEM).'}),
   'issuer-public-certificate': Flags.string({summary: 'Issuer certificate you bring (PEM).'}),

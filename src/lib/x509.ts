@@ -10,6 +10,7 @@ x509.cryptoProvider.set(webcrypto)
 export {
   AuthorityKeyIdentifierExtension,
   BasicConstraintsExtension,
+  ExtendedKeyUsageExtension,
   KeyUsageFlags,
   KeyUsagesExtension,
   Name,

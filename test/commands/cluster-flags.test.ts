@@ -26,6 +26,9 @@ describe('cluster flags and unresponsive clusters', function () {
 
   for (const args of [
     ['mtls', 'renew-certificate', '-k', '--certs-dir', '/tmp/certs'],
+    // With -k the Sentry version comes from the cluster, never from a flag that could contradict it.
+    ['mtls', 'renew-certificate', '-k', '--sentry-version', '1.18.0'],
+    ['init', '-k', '--sentry-version', '1.18.0'],
     ['mtls', 'expiry', '-k', '--certs-dir', '/tmp/certs'],
     ['mtls', '-k', '--config-file', '/tmp/config.yaml'],
   ]) {

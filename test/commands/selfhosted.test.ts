@@ -9,21 +9,8 @@ import {execa} from 'execa'
 
 import {generateBundle} from '../../src/lib/certs/index.js'
 import {assertCleanFailure, dapr} from '../helpers/cli.js'
+import {snapshot} from '../helpers/dir-snapshot.js'
 import {OpenSslDir} from '../helpers/openssl.js'
-
-/** Every file below a directory with its SHA-256, to prove a failed command changed nothing. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, {withFileTypes: true})) {
-      const full = path.join(d, entry.name)
-      if (entry.isDirectory()) walk(full)
-      else out[path.relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex')
-    }
-  }
-  if (existsSync(dir)) walk(dir)
-  return out
-}
 
 const mode = (file: string) => statSync(file).mode & 0o777
 
@@ -135,6 +122,25 @@ describe('self-hosted mTLS', function () {
         warnings.some((w) => /^ca\.crt: .*expires in \d+ days/.test(w)),
         warnings.join('\n'),
       )
+    })
+
+    it('refuses an Ed25519 issuer key you bring unless --sentry-version says Sentry can sign with it', async () => {
+      work.bundle('ed-', {issuerKeyType: 'ed25519'})
+      const byo = work.byoFlags('ed-ca.crt', 'ed-issuer.crt', 'ed-issuer.key')
+      const unknown = await init(...byo)
+      assert.equal(unknown.exitCode, 1, unknown.stderr)
+      assertCleanFailure(unknown)
+      assert.match(
+        unknown.stderr,
+        /an unknown Sentry version is taken to sign only with ECDSA.*\(issuer-key-type\)\n.*--sentry-version 1\.18\.0/,
+      )
+      assert.equal(existsSync(certs), false)
+      const old = await init(...byo, '--sentry-version', '1.16.2')
+      assert.match(old.stderr, /Sentry 1\.16\.2 signs only with ECDSA/)
+      assert.equal(existsSync(certs), false)
+      const current = await init(...byo, '--sentry-version', '1.18.0')
+      assert.equal(current.exitCode, 0, current.stderr)
+      assert.equal(work.publicKeyOf('certs/issuer.key'), work.publicKeyOf('ed-issuer.key'))
     })
 
     it('refuses --root-key-out with certificates you bring as a usage error (exit 2)', async () => {

@@ -1,6 +1,7 @@
 // Test helper: a temporary directory where OpenSSL makes and inspects keys and certificates, as an operator would.
 import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {randomBytes} from 'node:crypto'
+import {appendFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -32,7 +33,45 @@ subjectKeyIdentifier = hash
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,digitalSignature,cRLSign
 subjectKeyIdentifier = hash
+# \`openssl ca\`, for the certificates \`openssl req\` and \`openssl x509\` cannot date (expired, not yet valid).
+[dated_ca]
+database = index.txt
+serial = serial.txt
+new_certs_dir = .
+policy = keep_subject
+default_md = default
+default_crl_days = 30
+unique_subject = no
+preserve = yes
+email_in_dn = no
+[keep_subject]
+countryName = optional
+stateOrProvinceName = optional
+localityName = optional
+organizationName = optional
+organizationalUnitName = optional
+commonName = optional
 `
+
+/** Key types OpenSSL makes here; RSA sizes in bits. */
+export type KeyType = 'ec-p256' | 'ec-p384' | 'ed25519' | 'rsa-1024' | 'rsa-2048' | 'rsa-4096'
+
+/** How a private key file is encoded: SEC1 (`EC PRIVATE KEY`), PKCS#1 (`RSA PRIVATE KEY`) or PKCS#8 (`PRIVATE KEY`). */
+export type KeyFormat = 'sec1' | 'pkcs1' | 'pkcs8'
+
+/** What `root()` and `signed()` take besides the key and subject. */
+export interface CertificateOptions {
+  key: string
+  subject: string
+  /** Lifetime from now; or give `startDate` and `endDate` (OpenSSL's YYYYMMDDHHMMSSZ) for any window. */
+  days?: number
+  startDate?: string
+  endDate?: string
+  /** A section of openssl.cnf (see `profile()`). */
+  extensions?: string
+  /** OpenSSL's digest name (sha1, sha256, md5...); omit for Ed25519 and for OpenSSL's default. */
+  digest?: string
+}
 
 export class OpenSslDir {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'dapr-certs-test-'))
@@ -81,12 +120,40 @@ export class OpenSslDir {
 
   /** A P-256 key in SEC1 form (`EC PRIVATE KEY`), the form Dapr's docs make. */
   ecKey(name: string): string {
-    this.openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', name)
+    return this.key(name, 'ec-p256')
+  }
+
+  /** A new private key of `type`, written in `format` (default: SEC1 for EC keys, PKCS#8 for the others). */
+  key(name: string, type: KeyType, format?: KeyFormat): string {
+    const [algorithm, size = ''] = type.split('-')
+    if (algorithm === 'ec') {
+      const curve = size === 'p384' ? 'secp384r1' : 'prime256v1'
+      this.openssl('ecparam', '-name', curve, '-genkey', '-noout', '-out', name)
+    } else if (algorithm === 'rsa') {
+      this.openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${size}`, '-out', name)
+    } else {
+      this.openssl('genpkey', '-algorithm', 'ED25519', '-out', name)
+    }
+    const wanted = format ?? (algorithm === 'ec' ? 'sec1' : 'pkcs8')
+    // OpenSSL truncates -out before it reads -in, so conversions go through a second file.
+    const convert = (...args: string[]) => {
+      this.openssl(...args, '-in', name, '-out', `${name}.converted`)
+      renameSync(this.path(`${name}.converted`), this.path(name))
+    }
+    if (wanted === 'pkcs8' && algorithm === 'ec') convert('pkcs8', '-topk8', '-nocrypt')
+    if (wanted === 'pkcs1') convert('pkey', '-traditional')
     return this.read(name)
   }
 
-  /** A self-signed root made by `openssl req -x509` with the given extension section; subject as in `-subj`. */
-  root(name: string, options: {key: string; subject: string; days: number; extensions?: string}): string {
+  /** Adds a section of extensions to openssl.cnf, for `extensions:`; each line as in a config file. */
+  profile(section: string, lines: string[]): string {
+    appendFileSync(this.path('openssl.cnf'), `[${section}]\n${lines.join('\n')}\n`)
+    return section
+  }
+
+  /** A self-signed root made by `openssl req -x509` (or `openssl ca -selfsign` when dated); subject as in `-subj`. */
+  root(name: string, options: CertificateOptions): string {
+    if (options.startDate !== undefined) return this.dated(name, options)
     this.openssl(
       'req',
       '-x509',
@@ -99,31 +166,15 @@ export class OpenSslDir {
       options.key,
       '-subj',
       opensslSubject(options.subject),
-      '-days',
-      String(options.days),
-      '-out',
-      name,
+      ...lifetimeAndOutput(name, options),
     )
     return this.read(name)
   }
 
-  /** A certificate for `key` signed by a root, through a CSR and `openssl x509 -req`. */
-  signed(
-    name: string,
-    options: {key: string; subject: string; days: number; caCert: string; caKey: string; extensions?: string},
-  ): string {
-    this.openssl(
-      'req',
-      '-new',
-      '-config',
-      'openssl.cnf',
-      '-key',
-      options.key,
-      '-subj',
-      opensslSubject(options.subject),
-      '-out',
-      `${name}.csr`,
-    )
+  /** A certificate for `key` signed by a CA, through a CSR and `openssl x509 -req` (or `openssl ca` when dated). */
+  signed(name: string, options: CertificateOptions & {caCert: string; caKey: string}): string {
+    if (options.startDate !== undefined) return this.dated(name, options)
+    this.csr(name, options)
     this.openssl(
       'x509',
       '-req',
@@ -137,12 +188,65 @@ export class OpenSslDir {
       'openssl.cnf',
       '-extensions',
       options.extensions ?? 'issuer',
-      '-days',
-      String(options.days),
-      '-out',
-      name,
+      ...lifetimeAndOutput(name, options),
     )
     return this.read(name)
+  }
+
+  /** A CRL issued by a CA of this directory: a PEM block that is not a certificate, as found in real bundles. */
+  crl(name: string, options: {caCert: string; caKey: string}): string {
+    this.opensslCa('-gencrl', '-cert', options.caCert, '-keyfile', options.caKey, '-out', name)
+    return this.read(name)
+  }
+
+  private csr(name: string, options: CertificateOptions): void {
+    this.openssl(
+      'req',
+      '-new',
+      '-config',
+      'openssl.cnf',
+      '-key',
+      options.key,
+      '-subj',
+      opensslSubject(options.subject),
+      '-out',
+      `${name}.csr`,
+    )
+  }
+
+  /** `openssl ca`: any validity window, self-signed (no caCert) or signed by a CA of this directory. */
+  private dated(name: string, options: CertificateOptions & {caCert?: string; caKey?: string}): string {
+    this.csr(name, options)
+    const signer = options.caCert
+      ? ['-cert', options.caCert, '-keyfile', options.caKey ?? '']
+      : ['-selfsign', '-keyfile', options.key]
+    this.opensslCa(
+      ...signer,
+      '-in',
+      `${name}.csr`,
+      '-out',
+      name,
+      '-startdate',
+      options.startDate ?? '',
+      '-enddate',
+      options.endDate ?? '',
+      '-extfile',
+      'openssl.cnf',
+      '-extensions',
+      options.extensions ?? (options.caCert ? 'issuer' : 'root'),
+      '-notext',
+      ...(options.digest === undefined ? [] : ['-md', options.digest]),
+    )
+    return this.read(name)
+  }
+
+  /** `openssl ca` with the [dated_ca] section, its database created on first use. */
+  private opensslCa(...args: string[]): void {
+    if (!existsSync(this.path('index.txt'))) {
+      this.write('index.txt', '')
+      this.write('serial.txt', `${randomBytes(8).toString('hex').replace(/^./, '1')}\n`)
+    }
+    this.openssl('ca', '-batch', '-config', 'openssl.cnf', '-name', 'dated_ca', ...args)
   }
 
   /** The public key of a key or certificate file, as PEM SubjectPublicKeyInfo. */
@@ -157,14 +261,17 @@ export class OpenSslDir {
    * A root and an issuer signed by it, named `<prefix>ca.crt`, `<prefix>root.key`, `<prefix>issuer.crt` and
    * `<prefix>issuer.key`: the bundle an operator brings, made the way Dapr's docs make one.
    */
-  bundle(prefix: string, options: {issuerExtensions?: string; rootSubject?: string; issuerSubject?: string} = {}) {
+  bundle(
+    prefix: string,
+    options: {issuerExtensions?: string; rootSubject?: string; issuerSubject?: string; issuerKeyType?: KeyType} = {},
+  ) {
     this.ecKey(`${prefix}root.key`)
     this.root(`${prefix}ca.crt`, {
       key: `${prefix}root.key`,
       subject: options.rootSubject ?? '/O=cluster.local',
       days: 700,
     })
-    this.ecKey(`${prefix}issuer.key`)
+    this.key(`${prefix}issuer.key`, options.issuerKeyType ?? 'ec-p256')
     this.signed(`${prefix}issuer.crt`, {
       key: `${prefix}issuer.key`,
       subject: options.issuerSubject ?? '/O=dapr-issuer',
@@ -190,6 +297,12 @@ export class OpenSslDir {
   cleanup(): void {
     rmSync(this.dir, {recursive: true, force: true})
   }
+}
+
+/** The flags `openssl req -x509` and `openssl x509 -req` share: lifetime, digest and output file. */
+function lifetimeAndOutput(name: string, options: CertificateOptions): string[] {
+  const digest = options.digest === undefined ? [] : [`-${options.digest}`]
+  return ['-days', String(options.days ?? 365), ...digest, '-out', name]
 }
 
 /**

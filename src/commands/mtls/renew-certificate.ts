@@ -7,6 +7,7 @@ import {
   certsDirOf,
   defaultTimeoutSeconds,
   kubernetesFlag,
+  sentryVersionFlag,
   validUntilFlag,
 } from '../../lib/flags.js'
 import {type ClusterSession, KubeCommand} from '../../lib/kube-command.js'
@@ -30,7 +31,7 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
   static override aliases = ['mtls:renew-cert', 'mtls:rnc']
   static override clusterOnlyFlags = ['restart', 'timeout', 'backup-dir', 'yes']
 
-  static override selfHostedOnlyFlags = ['certs-dir']
+  static override selfHostedOnlyFlags = ['certs-dir', 'sentry-version']
   static override examples = [
     '<%= config.bin %> mtls renew-certificate -k --valid-until 365 --restart',
     '<%= config.bin %> mtls renew-certificate -k --private-key root.key --dry-run',
@@ -42,6 +43,7 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     'certs-dir': certsDirFlag,
     'private-key': Flags.string({summary: 'Root private key (PEM) that signs the new root certificate.'}),
     ...bringYourOwnFlags,
+    'sentry-version': sentryVersionFlag,
     'valid-until': validUntilFlag,
     restart: Flags.boolean({
       summary: 'Restart the control plane after renewing (-k): dapr-sentry first, then the rest.',
@@ -69,7 +71,7 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
             this.progress('info', `Previous trust bundle saved in ${file}`)
           },
         })
-      : certsDirTarget(certsDirOf(this.flags))
+      : certsDirTarget(certsDirOf(this.flags), {sentryVersion: this.flags['sentry-version']})
     const workloads =
       session && this.flags.restart ? await session.kube.presentWorkloads(session.clients, namespace) : []
     if (session && this.flags.restart && workloads.length === 0) {

@@ -56,7 +56,7 @@ export async function generateBundle(options: GenerateOptions): Promise<Generate
     options.rootKey && options.currentRoots ? currentRootWithKey(options.currentRoots, rootKey) : undefined
   // The subject is copied as DER so certificates that name the current root as their issuer still chain (Go matches
   // issuer and subject byte for byte), and the key identifier is kept for chain builders that match by AKI.
-  const rootName = current ? new Name(current.certificate.subjectName.toArrayBuffer()) : new Name([{O: [trustDomain]}])
+  const rootName = current ? new Name(current.raw.subject) : new Name([{O: [trustDomain]}])
   const currentSki = current?.certificate.getExtension(SubjectKeyIdentifierExtension)?.keyId
   const rootSki = currentSki
     ? new SubjectKeyIdentifierExtension(currentSki)

@@ -21,9 +21,18 @@ export {
   type TrustBundle,
 } from './trust-bundle.js'
 export {
+  allKeyTypesSince,
+  type IssuerKeyRule,
+  issuerKeyRule,
+  type IssuerKeyType,
+  issuerKeyType,
+} from './issuer-key-rule.js'
+export {
   assertValidBundle,
   formatProblem,
   hintFor,
+  type StricterRule,
+  stricterRules,
   type ValidateOptions,
   type ValidationProblem,
   type ValidationReport,

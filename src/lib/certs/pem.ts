@@ -57,6 +57,12 @@ export function normalizePem(text: string): string {
   return `${text.replace(/\r\n/g, '\n').trimEnd()}\n`
 }
 
+/** "an EC PRIVATE KEY", "an X509 CRL", "a PUBLIC KEY": a block type as a sentence names it. */
+export function withArticle(type: string): string {
+  // Vowels, and acronyms read letter by letter that start with a vowel sound.
+  return `${/^(?:[AEIOU]|RSA\b|X509\b)/.test(type) ? 'an' : 'a'} ${type}`
+}
+
 export const hintForBadPem = 'The file may be truncated or edited; export it again as PEM.'
 
 export function reason(error: unknown): string {

@@ -5,7 +5,7 @@ import {defaultClockSkewMs, defaultTrustDomain} from '../certs/index.js'
 import type {KeyLoadOptions} from '../renewal/inputs.js'
 import {buildNewBundle, type NewBundle} from '../renewal/new-bundle.js'
 import type {InstallOptions} from './options.js'
-import {effectiveValue} from './values.js'
+import {effectiveValue, latestVersion} from './values.js'
 
 export async function installBundle(
   options: InstallOptions,
@@ -18,6 +18,8 @@ export async function installBundle(
     trustDomain: effectiveValue(options.userValues, 'global.mtls.controlPlaneTrustDomain') ?? defaultTrustDomain,
     namespace: options.namespace,
     clockSkewMs: defaultClockSkewMs,
+    // The runtime version being installed is the Sentry that will read the bundle; "latest" is not known here.
+    sentryVersion: options.runtimeVersion === latestVersion ? undefined : options.runtimeVersion,
   }
   return buildNewBundle(source.mode, settings, undefined, keyOptions)
 }

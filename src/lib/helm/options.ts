@@ -10,7 +10,7 @@ export const daprHelmRepo = 'https://dapr.github.io/helm-charts'
 export const releaseName = 'dapr'
 
 const initModeFlags: ModeFlags = {
-  selfHostedOnly: ['certs-dir', 'config-file', 'force', 'trust-domain'],
+  selfHostedOnly: ['certs-dir', 'config-file', 'force', 'trust-domain', 'sentry-version'],
   clusterOnly: [
     'namespace',
     'enable-ha',

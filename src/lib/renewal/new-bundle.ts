@@ -15,7 +15,7 @@ export interface ControlPlaneSettings {
   /** The control-plane namespace, part of the issuer's SPIFFE subject. */
   namespace: string
   clockSkewMs: number
-  /** The running Sentry's version when known: which issuer key types it can sign with. */
+  /** The Sentry version the bundle is for; undefined when unknown (the issuer key rule every Sentry accepts). */
   sentryVersion?: string | undefined
 }
 
@@ -65,7 +65,7 @@ export async function buildNewBundle(
     bundle = generated.bundle
     rootKeyPem = generated.rootKeyPem
   }
-  const report = assertValidBundle(bundle, {now, clockSkewMs: settings.clockSkewMs, sources})
+  const report = assertValidBundle(bundle, {now, sources, sentryVersion: settings.sentryVersion})
   // A generated root and issuer share one validity by design (DESIGN.md section 5), so the warning that they expire
   // together only speaks to bundles the user brings.
   const warnings = report.warnings.filter((w) => mode.kind === 'provided' || w.rule !== 'expiry-overlap')

@@ -17,6 +17,8 @@ export interface SelfHostedInitOptions {
   enableMtls: boolean
   mode: RenewalMode
   trustDomain: string
+  /** The Sentry version the certificates are for (--sentry-version); undefined when unknown. */
+  sentryVersion?: string | undefined
   force: boolean
   rootKeyOut: string | undefined
   keyOptions?: KeyLoadOptions
@@ -66,7 +68,7 @@ export async function initSelfHosted(options: SelfHostedInitOptions): Promise<Se
   }
   if (options.rootKeyOut !== undefined) await assertKeyFileWritable(options.rootKeyOut)
   const config = await planMtlsConfig(options.configFile, true)
-  const settings = {...selfHostedDefaults, trustDomain: options.trustDomain}
+  const settings = {...selfHostedDefaults, trustDomain: options.trustDomain, sentryVersion: options.sentryVersion}
   const next = await buildNewBundle(options.mode, settings, undefined, options.keyOptions)
   if (options.rootKeyOut !== undefined && next.rootKeyPem !== undefined) {
     await writeKeyFile(options.rootKeyOut, next.rootKeyPem)

@@ -29,8 +29,11 @@ export function settingsFromIssuer(issuerCertPem: string): ControlPlaneSettings 
   return selfHostedDefaults
 }
 
-/** A missing directory or file is an error that says how to create the certificates. */
-export function certsDirTarget(dir: string): BundleTarget {
+/**
+ * A missing directory or file is an error that says how to create the certificates. The Sentry version (--sentry-version)
+ * decides which issuer key types the new bundle may use; unknown means the rule every Sentry accepts.
+ */
+export function certsDirTarget(dir: string, options: {sentryVersion?: string | undefined} = {}): BundleTarget {
   let current: Promise<TrustBundle | undefined> | undefined
   const read = async (): Promise<TrustBundle | undefined> => (await readCertsDir(dir)).bundle
   return {
@@ -42,7 +45,8 @@ export function certsDirTarget(dir: string): BundleTarget {
     },
     async settings() {
       const bundle = await this.readCurrent()
-      return bundle ? settingsFromIssuer(bundle.issuerCertPem) : selfHostedDefaults
+      const settings = bundle ? settingsFromIssuer(bundle.issuerCertPem) : selfHostedDefaults
+      return {...settings, sentryVersion: options.sentryVersion}
     },
     async write(bundle) {
       const {backupDir} = await writeCertsDir(dir, bundle)
