@@ -220,6 +220,39 @@ describe('on a real cluster', function () {
       const mtls = JSON.parse((await daprK(home(), ['mtls', '-k', '-o', 'json'])).stdout) as {sentryVersion: string}
       assert.equal(mtls.sentryVersion, '1.16.2')
     })
+
+    it("applies the running Sentry's issuer-key rule: Ed25519 refused below 1.18 and for an unknown tag, accepted on 1.18", async () => {
+      work.key('root.key', 'ec-p256')
+      work.root('ca.crt', {key: 'root.key', subject: '/O=cluster.local', days: 365})
+      work.key('issuer.key', 'ed25519', 'pkcs8')
+      work.signed('issuer.crt', {
+        key: 'issuer.key',
+        subject: '/O=spiffe://cluster.local/ns/dapr-system/dapr-sentry',
+        caCert: 'ca.crt',
+        caKey: 'root.key',
+        days: 300,
+      })
+      const bring = ['mtls', 'renew-certificate', '-k', ...work.byoFlags('ca.crt', 'issuer.crt', 'issuer.key')]
+      for (const [image, accepted, named] of [
+        ['1.16.2', false, /Sentry 1\.16\.2/],
+        ['1.18.0', true, undefined],
+        ['stable', false, /unknown Sentry version/],
+      ] as const) {
+        await installDaprFixture(adminKubeconfig(), {appsNamespace: null, imageTag: image})
+        const before = await readClusterBundle()
+        const result = await daprK(home(), bring)
+        if (accepted) {
+          assert.equal(result.exitCode, 0, `${image}: ${result.stderr}`)
+          assert.equal((await readClusterBundle()).issuerKey, work.read('issuer.key'))
+        } else {
+          assert.equal(result.exitCode, 1, `${image}: ${result.stderr}`)
+          assertCleanFailure(result)
+          assert.match(result.stderr, /issuer-key-type/)
+          assert.match(result.stderr, named ?? /./)
+          assert.deepEqual(await readClusterBundle(), before)
+        }
+      }
+    })
   })
 
   describe('keys Sentry owns, and who else manages the bundle', () => {
