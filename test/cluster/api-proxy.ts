@@ -14,6 +14,8 @@ export interface ProxiedRequest {
   method: string
   /** Path and query, e.g. /api/v1/namespaces/dapr-system/secrets/dapr-trust-bundle */
   url: string
+  /** When the request arrived (Date.now()). */
+  at: number
 }
 
 /** What the proxy does with a request; a rule returns undefined to let it pass untouched. */
@@ -89,7 +91,7 @@ export async function startApiProxy(kubeconfigPath: string, dir: string, name = 
     const chunks: Buffer[] = []
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
     incoming.on('end', () => {
-      const request = {method: incoming.method ?? 'GET', url: incoming.url ?? '/'}
+      const request = {method: incoming.method ?? 'GET', url: incoming.url ?? '/', at: Date.now()}
       requests.push(request)
       const fault = rule?.(request, requests.filter((r) => r.method === request.method && r.url === request.url).length)
       if (fault?.kind === 'hang') return

@@ -24,6 +24,8 @@ describe('mtls commands on Kubernetes', function () {
         trustDomain: 'cluster.local',
         allowedClockSkew: '15m',
         workloadCertTTL: '24h',
+        sentryVersion: '1.16.2',
+        problems: [],
       })
     })
 

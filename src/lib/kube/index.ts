@@ -12,7 +12,22 @@ export {
   writeTrustBundle,
 } from './trust-bundle.js'
 export {defaultBackupDir} from './backup.js'
-export {presentWorkloads, restartControlPlane, type RestartOutcome, type Workload} from './restart.js'
+export {
+  type NamespacedWorkload,
+  presentWorkloads,
+  restartControlPlane,
+  type RestartOutcome,
+  type Workload,
+} from './restart.js'
+export {
+  type AppRestartOutcome,
+  formatWorkload,
+  listDaprWorkloads,
+  listSidecarPods,
+  parseWorkload,
+  restartApps,
+  type SidecarPod,
+} from './apps.js'
 export {readControlPlaneStatus, renderStatus, type ComponentStatus} from './status.js'
 export {clusterTarget} from './target.js'
 export {restartWithSummary} from './restart-summary.js'

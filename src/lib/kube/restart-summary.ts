@@ -3,13 +3,15 @@
 import {UserError} from '../errors.js'
 import {renderTable} from '../output/table.js'
 import type {KubeClients} from './client.js'
-import {restartControlPlane, type RestartOutcome, type Workload} from './restart.js'
+import {restartControlPlane, type RestartOutcome, type Workload, type WorkloadKind} from './restart.js'
+
+const shortKinds: Record<WorkloadKind, string> = {Deployment: 'deploy', StatefulSet: 'sts', DaemonSet: 'ds'}
 
 export function renderRestartSummary(outcomes: RestartOutcome[]): string {
   return renderTable(
     ['WORKLOAD', 'RESULT', 'SECONDS', 'DETAIL'],
     outcomes.map((o) => [
-      `${o.kind === 'Deployment' ? 'deploy' : 'sts'}/${o.name}`,
+      `${shortKinds[o.kind]}/${o.name}`,
       o.done ? 'restarted' : o.restarted ? 'not finished' : 'not restarted',
       String(o.seconds),
       o.message,
@@ -23,10 +25,7 @@ export function assertRestartsDone(outcomes: RestartOutcome[], namespace: string
   const timedOut = failed.some((o) => o.message.startsWith('timed out'))
   const what = failed.map((o) => `${o.name} (${o.message})`).join(', ')
   const commands = failed
-    .map(
-      (o) =>
-        `kubectl rollout restart ${o.kind === 'Deployment' ? 'deployment' : 'statefulset'}/${o.name} -n ${namespace}`,
-    )
+    .map((o) => `kubectl rollout restart ${o.kind.toLowerCase()}/${o.name} -n ${namespace}`)
     .join('; ')
   throw new UserError(
     timedOut

@@ -1,18 +1,22 @@
-// Restarting the control plane the way `kubectl rollout restart` does, in Dapr's order: dapr-sentry first and waited
-// for, then the operator, the sidecar injector, placement and scheduler together, each only if present. One deadline
-// bounds the whole restart.
-import type {V1Deployment, V1StatefulSet} from '@kubernetes/client-node'
-
+// Restarting workloads the way `kubectl rollout restart` does (the template's restartedAt annotation) and waiting
+// with kubectl's rollout rules. The control plane goes in Dapr's order: dapr-sentry first and waited for, then the
+// operator, the sidecar injector, placement and scheduler together, each only if present. One deadline bounds it all.
 import type {KubeClients} from './client.js'
-import {ApiError} from './errors.js'
+import {ApiError, type ApiAction} from './errors.js'
 import {call, requestTimeoutMs} from './request.js'
-import {deploymentRolloutState, type RolloutState, statefulSetRolloutState} from './rollout.js'
+import {daemonSetRolloutState, deploymentRolloutState, type RolloutState, statefulSetRolloutState} from './rollout.js'
 
-export type WorkloadKind = 'Deployment' | 'StatefulSet'
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet'
 
+/** A control-plane workload; its namespace is the control plane's. */
 export interface Workload {
   kind: WorkloadKind
   name: string
+}
+
+/** A workload anywhere in the cluster. */
+export interface NamespacedWorkload extends Workload {
+  namespace: string
 }
 
 export const sentry: Workload = {kind: 'Deployment', name: 'dapr-sentry'}
@@ -59,90 +63,101 @@ export async function presentWorkloads(clients: KubeClients, namespace: string):
   )
 }
 
-function resource(workload: Workload): string {
-  return workload.kind === 'Deployment' ? 'deployments.apps' : 'statefulsets.apps'
+const resources: Record<WorkloadKind, string> = {
+  Deployment: 'deployments.apps',
+  StatefulSet: 'statefulsets.apps',
+  DaemonSet: 'daemonsets.apps',
+}
+
+function action(workload: NamespacedWorkload, verb: ApiAction['verb']): ApiAction {
+  return {verb, resource: resources[workload.kind], name: workload.name, namespace: workload.namespace}
 }
 
 /** How long one request may take: what is left before the deadline, within the adapter's per-request bound. */
-function requestBudget(clients: KubeClients, deadline: number): number {
-  return Math.max(1000, Math.min(clients.requestTimeoutMs ?? requestTimeoutMs, deadline - Date.now()))
+function requestBudget(clients: KubeClients, deadline: number): {timeoutMs: number} {
+  return {timeoutMs: Math.max(1000, Math.min(clients.requestTimeoutMs ?? requestTimeoutMs, deadline - Date.now()))}
 }
 
-async function readState(
-  clients: KubeClients,
-  namespace: string,
-  workload: Workload,
-  deadline: number,
-): Promise<RolloutState> {
-  const action = {verb: 'get', resource: resource(workload), name: workload.name, namespace} as const
-  if (workload.kind === 'Deployment') {
-    const deployment = await call(
-      clients,
-      action,
-      (options) => clients.apps.readNamespacedDeployment({name: workload.name, namespace}, options),
-      {timeoutMs: requestBudget(clients, deadline)},
-    )
-    return deploymentRolloutState(deployment)
+async function readState(clients: KubeClients, workload: NamespacedWorkload, deadline: number): Promise<RolloutState> {
+  const {name, namespace} = workload
+  const budget = requestBudget(clients, deadline)
+  switch (workload.kind) {
+    case 'Deployment':
+      return deploymentRolloutState(
+        await call(
+          clients,
+          action(workload, 'get'),
+          (o) => clients.apps.readNamespacedDeployment({name, namespace}, o),
+          budget,
+        ),
+      )
+    case 'StatefulSet':
+      return statefulSetRolloutState(
+        await call(
+          clients,
+          action(workload, 'get'),
+          (o) => clients.apps.readNamespacedStatefulSet({name, namespace}, o),
+          budget,
+        ),
+      )
+    case 'DaemonSet':
+      return daemonSetRolloutState(
+        await call(
+          clients,
+          action(workload, 'get'),
+          (o) => clients.apps.readNamespacedDaemonSet({name, namespace}, o),
+          budget,
+        ),
+      )
   }
-  const statefulSet = await call(
-    clients,
-    action,
-    (options) => clients.apps.readNamespacedStatefulSet({name: workload.name, namespace}, options),
-    {timeoutMs: requestBudget(clients, deadline)},
-  )
-  return statefulSetRolloutState(statefulSet)
 }
 
 async function patchRestartedAt(
   clients: KubeClients,
-  namespace: string,
-  workload: Workload,
+  workload: NamespacedWorkload,
   restartedAt: string,
   deadline: number,
-) {
-  const action = {verb: 'patch', resource: resource(workload), name: workload.name, namespace} as const
+): Promise<void> {
+  const {name, namespace} = workload
   const body = {spec: {template: {metadata: {annotations: {[restartedAtAnnotation]: restartedAt}}}}}
-  const merge = {timeoutMs: requestBudget(clients, deadline), headers: mergePatch}
-  if (workload.kind === 'Deployment') {
-    const current: V1Deployment = await call(
-      clients,
-      {...action, verb: 'get'},
-      (options) => clients.apps.readNamespacedDeployment({name: workload.name, namespace}, options),
-      {timeoutMs: requestBudget(clients, deadline)},
-    )
-    if (current.spec?.paused)
-      throw new Error(`deployment ${workload.name} is paused (run kubectl rollout resume first)`)
-    await call(
-      clients,
-      action,
-      (options) => clients.apps.patchNamespacedDeployment({name: workload.name, namespace, body}, options),
-      merge,
-    )
-    return
+  const merge = {...requestBudget(clients, deadline), headers: mergePatch}
+  const patch = action(workload, 'patch')
+  switch (workload.kind) {
+    case 'Deployment': {
+      const current = await call(
+        clients,
+        action(workload, 'get'),
+        (o) => clients.apps.readNamespacedDeployment({name, namespace}, o),
+        requestBudget(clients, deadline),
+      )
+      if (current.spec?.paused) throw new Error(`deployment ${name} is paused (run kubectl rollout resume first)`)
+      await call(clients, patch, (o) => clients.apps.patchNamespacedDeployment({name, namespace, body}, o), merge)
+      return
+    }
+    case 'StatefulSet':
+      await call(clients, patch, (o) => clients.apps.patchNamespacedStatefulSet({name, namespace, body}, o), merge)
+      return
+    case 'DaemonSet':
+      await call(clients, patch, (o) => clients.apps.patchNamespacedDaemonSet({name, namespace, body}, o), merge)
+      return
   }
-  await call(
-    clients,
-    action,
-    (options): Promise<V1StatefulSet> =>
-      clients.apps.patchNamespacedStatefulSet({name: workload.name, namespace, body}, options),
-    merge,
-  )
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function restartAndWait(
+/** Restarts one workload and waits until its rollout is done, fails, or the deadline passes. */
+export async function restartWorkload(
   clients: KubeClients,
-  namespace: string,
-  workload: Workload,
+  workload: NamespacedWorkload,
   deadline: number,
-  options: RestartOptions,
+  options: Omit<RestartOptions, 'timeoutMs'>,
 ): Promise<RestartOutcome> {
   const started = Date.now()
   // Milliseconds, unlike kubectl's seconds: two restarts within one second must still be two rollouts.
   const restartedAt = new Date().toISOString()
+  const plain: Workload = {kind: workload.kind, name: workload.name}
   const outcome = (done: boolean, message: string, restarted = true): RestartOutcome => ({
-    ...workload,
+    ...plain,
     restarted,
     done,
     message,
@@ -150,7 +165,7 @@ async function restartAndWait(
     seconds: Math.round((Date.now() - started) / 100) / 10,
   })
   try {
-    await patchRestartedAt(clients, namespace, workload, restartedAt, deadline)
+    await patchRestartedAt(clients, workload, restartedAt, deadline)
   } catch (error) {
     return outcome(false, (error as Error).message, false)
   }
@@ -158,7 +173,7 @@ async function restartAndWait(
   for (;;) {
     let state: RolloutState
     try {
-      state = await readState(clients, namespace, workload, deadline)
+      state = await readState(clients, workload, deadline)
     } catch (error) {
       // A passing failure (a 5xx, a dropped connection, a slow answer) is asked again until the deadline.
       if (!(error instanceof ApiError && error.transient)) return outcome(false, (error as Error).message)
@@ -166,7 +181,7 @@ async function restartAndWait(
     }
     if (state.message !== last) {
       last = state.message
-      options.onProgress?.(workload, state.message, state.done)
+      options.onProgress?.(plain, state.message, state.done)
     }
     if (state.done) return outcome(true, state.message)
     if (state.failure) return outcome(false, state.failure)
@@ -187,7 +202,7 @@ export async function restartControlPlane(
   const first = workloads.filter((w) => w.name === sentry.name)
   const rest = workloads.filter((w) => w.name !== sentry.name)
   for (const workload of first) {
-    const result = await restartAndWait(clients, namespace, workload, deadline, options)
+    const result = await restartWorkload(clients, {...workload, namespace}, deadline, options)
     outcomes.push(result)
     if (!result.done) {
       const skipped = `not restarted: ${workload.name} did not finish`
@@ -204,6 +219,6 @@ export async function restartControlPlane(
       ]
     }
   }
-  outcomes.push(...(await Promise.all(rest.map((w) => restartAndWait(clients, namespace, w, deadline, options)))))
+  outcomes.push(...(await Promise.all(rest.map((w) => restartWorkload(clients, {...w, namespace}, deadline, options)))))
   return outcomes
 }

@@ -1,6 +1,6 @@
 // Is a rollout done, and if not, what is it waiting for? Pure functions of a workload's spec and status, with
 // kubectl's rollout-status rules; the polling loop lives in restart.ts.
-import type {V1Deployment, V1StatefulSet} from '@kubernetes/client-node'
+import type {V1DaemonSet, V1Deployment, V1StatefulSet} from '@kubernetes/client-node'
 
 export interface RolloutState {
   done: boolean
@@ -66,6 +66,39 @@ export function statefulSetRolloutState(statefulSet: V1StatefulSet): RolloutStat
     return {
       done: false,
       message: `waiting for statefulset rolling update to complete ${status.updatedReplicas ?? 0} pods at revision ${status.updateRevision ?? ''}`,
+    }
+  }
+  return {done: true, message: 'successfully rolled out'}
+}
+
+export function daemonSetRolloutState(daemonSet: V1DaemonSet): RolloutState {
+  const name = daemonSet.metadata?.name ?? 'daemon set'
+  const strategy = daemonSet.spec?.updateStrategy?.type ?? 'RollingUpdate'
+  if (strategy !== 'RollingUpdate') {
+    return {
+      done: false,
+      message: `${strategy} update strategy`,
+      failure: 'only RollingUpdate DaemonSets can be waited for',
+    }
+  }
+  const generation = daemonSet.metadata?.generation ?? 0
+  const status = daemonSet.status
+  if (status === undefined || generation > (status.observedGeneration ?? 0)) {
+    return {done: false, message: 'Waiting for daemon set spec update to be observed'}
+  }
+  const desired = status.desiredNumberScheduled
+  const updated = status.updatedNumberScheduled ?? 0
+  if (updated < desired) {
+    return {
+      done: false,
+      message: `Waiting for daemon set "${name}" rollout to finish: ${updated} out of ${desired} new pods have been updated`,
+    }
+  }
+  const available = status.numberAvailable ?? 0
+  if (available < desired) {
+    return {
+      done: false,
+      message: `Waiting for daemon set "${name}" rollout to finish: ${available} of ${desired} updated pods are available`,
     }
   }
   return {done: true, message: 'successfully rolled out'}
