@@ -2,8 +2,9 @@
 # Builds real Dapr for the tests from pinned Go modules: Sentry of each version in $DAPR_SENTRY_VERSIONS (through a
 # throwaway wrapper module per version), daprd (our own main in test/dapr/go, which adds the components the tests need
 # to upstream's daprd) and the sign client (test/dapr/go/cmd/signclient). Usage: build.sh [sentry] [daprd] [signclient]
-# (default: all). Output is cached in $DAPR_BIN; a warm run reads each binary's Go build info and returns in about a
-# second. Dapr binaries are checked by dapr version, ours by a hash of their sources, so an edit rebuilds them.
+# (default: all). Output is cached in $DAPR_BIN with a stamp beside each binary; a warm run checks the stamps and
+# returns in well under a second. Dapr binaries are checked by dapr version (also read back from Go's build info),
+# ours by a hash of their sources and flags, so an edit rebuilds them.
 # The whole script is one brace group, so bash parses it before running it: editing this file during a long build
 # must not break the build that is running (bash otherwise reads a script as it goes).
 {
@@ -20,10 +21,11 @@ flock 8
 log() { printf '[dapr build] %s\n' "$*" >&2; }
 started=$(date +%s)
 
-# Dapr's Makefile links the version in this way; Sentry and daprd then log it at start.
+# Dapr's Makefile links the version in this way; Sentry and daprd then log it (at start, and in every line's ver=).
 dapr_ldflags() {
-  printf -- '-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=%s -X github.com/dapr/dapr/pkg/buildinfo.gitversion=%s' \
-    "${1#v}" "$1"
+  local v=${1#v}
+  printf -- '-s -w -X %s=%s -X %s=%s -X %s=%s' github.com/dapr/dapr/pkg/buildinfo.version "$v" \
+    github.com/dapr/dapr/pkg/buildinfo.gitversion "$1" github.com/dapr/kit/logger.DaprVersion "$v"
 }
 
 # A binary is current when the stamp written beside it after its build says it was built from what is pinned now.
@@ -101,8 +103,10 @@ check_module() {
 build_own() {
   local out="$DAPR_BIN/$1" package=$2 tags=$3 ldflags=$4 stamp
   check_module
-  stamp=$(cd "$module" && { printf '%s\n' "$tags" "$ldflags"; find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) \
-    -print0 | sort -z | xargs -0 sha256sum; } | sha256sum | cut -c1-16)
+  stamp=$(cd "$module" && {
+    printf '%s\n' "$tags" "$ldflags"
+    find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) -print0 | sort -z | xargs -0 sha256sum
+  } | sha256sum | cut -c1-16)
   if is_current "$out" "$stamp"; then return; fi
   log "building $1 from test/dapr/go/$package"
   local t0

@@ -114,75 +114,87 @@ export async function startSentry(options: StartSentryOptions): Promise<SentryPr
       ...(names.cert === undefined ? [] : [`--issuer-certificate-filename=${names.cert}`]),
       ...(names.key === undefined ? [] : [`--issuer-key-filename=${names.key}`]),
     ]
-    let launched: LaunchedProcess
-    let namespace: string
-    let credentialsDir: string
-    if (options.mode === 'kubernetes') {
-      namespace = options.namespace
-      credentialsDir = options.credentialsDir ?? path.join(runDir, 'credentials')
-      // Everything Sentry reads must be reachable by its user: the run dir, a copy of the kubeconfig and of the binary
-      // (the build cache may sit in a home directory closed to other users).
-      await chmod(runDir, 0o755)
-      if (options.credentialsDir === undefined) await mkdir(credentialsDir, {mode: 0o755})
-      const kubeconfig = path.join(runDir, 'kubeconfig')
-      await writeFile(kubeconfig, await readFile(options.kubeconfig), {mode: 0o600})
-      await chown(kubeconfig, SENTRY_UID, SENTRY_UID)
-      const binary = path.join(runDir, 'sentry')
-      await link(binaries.sentry[options.version], binary).catch(() =>
-        copyFile(binaries.sentry[options.version], binary),
-      )
-      launched = launch({
-        name: `sentry-${options.version}`,
-        command: 'setpriv',
-        args: [
-          `--reuid=${SENTRY_UID}`,
-          `--regid=${SENTRY_UID}`,
-          '--clear-groups',
-          binary,
-          '--mode=kubernetes',
-          `--kubeconfig=${kubeconfig}`,
-          `--config=${options.configName ?? 'daprsystem'}`,
-          `--issuer-credentials=${credentialsDir}`,
-          ...common,
-          ...(options.extraArgs ?? []),
-        ],
-        runDir,
-        env: {NAMESPACE: namespace, ...options.env},
-      })
-    } else {
-      namespace = options.namespace ?? 'default'
-      credentialsDir = options.credentialsDir
-      const configFile = options.configFile ?? path.join(runDir, 'config.yaml')
-      if (options.configFile === undefined) await writeFile(configFile, sentryConfiguration(options))
-      launched = launch({
-        name: `sentry-${options.version}`,
-        command: binaries.sentry[options.version],
-        args: [
-          '--mode=standalone',
-          `--config=${configFile}`,
-          `--issuer-credentials=${credentialsDir}`,
-          ...common,
-          ...(options.extraArgs ?? []),
-        ],
-        runDir,
-        env: {NAMESPACE: namespace, ...options.env},
-      })
-    }
+    const mode = options.mode ?? 'standalone'
+    const setup =
+      options.mode === 'kubernetes'
+        ? await kubernetesSetup(options, runDir, binaries.sentry[options.version])
+        : await standaloneSetup(options, runDir, binaries.sentry[options.version])
+    const launched = launch({
+      name: `sentry-${options.version}`,
+      command: setup.command,
+      args: [
+        ...setup.args,
+        `--mode=${mode}`,
+        `--issuer-credentials=${setup.credentialsDir}`,
+        ...common,
+        ...(options.extraArgs ?? []),
+      ],
+      runDir,
+      env: {NAMESPACE: setup.namespace, ...options.env},
+    })
     return sentryHandle(launched, {
       address: `127.0.0.1:${port}`,
       healthzPort,
       metricsPort,
       version: options.version,
-      mode: options.mode ?? 'standalone',
+      mode,
       trustDomain,
-      namespace,
-      sentryId: `spiffe://${trustDomain}/ns/${namespace}/dapr-sentry`,
-      credentialsDir,
+      namespace: setup.namespace,
+      sentryId: `spiffe://${trustDomain}/ns/${setup.namespace}/dapr-sentry`,
+      credentialsDir: setup.credentialsDir,
       runDir,
     })
   } catch (error) {
     await rm(runDir, {recursive: true, force: true})
     throw error
+  }
+}
+
+/** How one mode starts Sentry: the command, its leading arguments, and what the rest of the start needs. */
+interface ModeSetup {
+  command: string
+  args: string[]
+  namespace: string
+  credentialsDir: string
+}
+
+async function standaloneSetup(options: StandaloneSentryOptions, runDir: string, sentry: string): Promise<ModeSetup> {
+  const configFile = options.configFile ?? path.join(runDir, 'config.yaml')
+  if (options.configFile === undefined) await writeFile(configFile, sentryConfiguration(options))
+  return {
+    command: sentry,
+    args: [`--config=${configFile}`],
+    namespace: options.namespace ?? 'default',
+    credentialsDir: options.credentialsDir,
+  }
+}
+
+/**
+ * Runs Sentry as UID/GID 65532, as it insists in this mode. Everything it reads must be reachable by that user: the
+ * run dir, a copy of the kubeconfig and a link to (or copy of) the binary, since the build cache may sit in a home
+ * directory closed to other users.
+ */
+async function kubernetesSetup(options: KubernetesSentryOptions, runDir: string, sentry: string): Promise<ModeSetup> {
+  await chmod(runDir, 0o755)
+  const credentialsDir = options.credentialsDir ?? path.join(runDir, 'credentials')
+  if (options.credentialsDir === undefined) await mkdir(credentialsDir, {mode: 0o755})
+  const kubeconfig = path.join(runDir, 'kubeconfig')
+  await writeFile(kubeconfig, await readFile(options.kubeconfig), {mode: 0o600})
+  await chown(kubeconfig, SENTRY_UID, SENTRY_UID)
+  const binary = path.join(runDir, 'sentry')
+  await link(sentry, binary).catch(() => copyFile(sentry, binary))
+  return {
+    command: 'setpriv',
+    args: [
+      `--reuid=${SENTRY_UID}`,
+      `--regid=${SENTRY_UID}`,
+      '--clear-groups',
+      binary,
+      `--kubeconfig=${kubeconfig}`,
+      `--config=${options.configName ?? 'daprsystem'}`,
+    ],
+    namespace: options.namespace,
+    credentialsDir,
   }
 }
 

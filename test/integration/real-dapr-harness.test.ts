@@ -2,9 +2,11 @@
 // real daprd talk over mTLS with identities from a real Sentry, and Sentry in Kubernetes mode reads the trust bundle
 // of the test cluster. Every proof has its negative control, so the harness is shown to be able to say no.
 import assert from 'node:assert/strict'
-import {copyFile, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
+
+import YAML from 'yaml'
 
 import {installDaprFixture} from '../cluster/fixture.js'
 import {startApp} from '../dapr/app.js'
@@ -158,6 +160,69 @@ describe('real Dapr harness', function () {
         app.requests.filter((request) => request.url === '/hello'),
         [],
       )
+    })
+  })
+
+  describe('components our daprd adds', () => {
+    it('the oauth2clientcredentials middleware in an httpPipeline fetches a token and hands it to the app; without the pipeline the app gets none', async () => {
+      const certs = await initCertsDir('certs')
+      const sentry = track(await startSentry({version: '1.18.0', credentialsDir: certs}))
+      await sentry.ready()
+      const tokenServer = track(
+        await startApp(() => ({
+          body: JSON.stringify({access_token: 'tok-123', token_type: 'bearer', expires_in: 3600}),
+          headers: {'content-type': 'application/json'},
+        })),
+      )
+      const app = track(await startApp())
+      const resources = path.join(work, 'resources')
+      await mkdir(resources)
+      await writeFile(
+        path.join(resources, 'oauth.yaml'),
+        YAML.stringify({
+          apiVersion: 'dapr.io/v1alpha1',
+          kind: 'Component',
+          metadata: {name: 'oauth'},
+          spec: {
+            type: 'middleware.http.oauth2clientcredentials',
+            version: 'v1',
+            metadata: [
+              {name: 'clientId', value: 'orders'},
+              {name: 'clientSecret', value: 'orders-secret'},
+              {name: 'scopes', value: 'read'},
+              {name: 'tokenURL', value: `http://127.0.0.1:${tokenServer.port}/token`},
+              {name: 'headerName', value: 'x-token'},
+              {name: 'authStyle', value: '1'},
+            ],
+          },
+        }),
+      )
+      const common = {
+        sentryAddress: sentry.address,
+        trustAnchors: await readFile(path.join(certs, 'ca.crt'), 'utf8'),
+        nameResolutionFile: path.join(work, 'names.db'),
+        appPort: app.port,
+      }
+      const withPipeline = track(
+        await startDaprd({
+          ...common,
+          appId: 'orders',
+          resourcesPath: resources,
+          configSpec: {httpPipeline: {handlers: [{name: 'oauth', type: 'middleware.http.oauth2clientcredentials'}]}},
+        }),
+      )
+      const without = track(await startDaprd({...common, appId: 'plain'}))
+      await Promise.all([withPipeline.ready(), without.ready()])
+
+      assert.equal((await withPipeline.invoke('orders', 'through-pipeline')).status, 200)
+      assert.equal((await without.invoke('plain', 'without-pipeline')).status, 200)
+      const tokenOf = (url: string) => app.requests.find((request) => request.url === url)?.headers['x-token']
+      assert.equal(tokenOf('/through-pipeline'), 'Bearer tok-123')
+      assert.equal(tokenOf('/without-pipeline'), undefined)
+      assert.ok(app.requests.some((request) => request.url === '/without-pipeline'))
+      const tokenRequest = new URLSearchParams(tokenServer.requests[0]?.body)
+      assert.equal(tokenRequest.get('grant_type'), 'client_credentials')
+      assert.equal(tokenRequest.get('client_id'), 'orders')
     })
   })
 

@@ -1,3 +1,9 @@
+// Go programs of the test tree (built by test/dapr/build.sh): our daprd and the Sentry sign client.
+// The replace directives are github.com/dapr/dapr's own (v1.18.0): a module that depends on dapr ignores them, so they
+// are copied to select the versions dapr's release used. This file is not `go mod tidy`-ed: tidy considers every
+// build tag and would download the SDK of every Dapr component. To move to another dapr version:
+//   go get github.com/dapr/dapr@vX.Y.Z && go list -mod=mod -tags stablecomponents -deps ./... >/dev/null
+// and copy that version's replace directives.
 module dapr-mtls.test/realdapr
 
 go 1.26.4
