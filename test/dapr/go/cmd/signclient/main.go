@@ -19,6 +19,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -162,7 +163,12 @@ func exchange(
 	dialer.Config.NextProtos = []string{"h2"}
 	conn, err := dialer.DialContext(ctx, "tcp", o.address)
 	if err != nil {
-		out.Error = "TLS handshake: " + err.Error()
+		var opErr *net.OpError
+		if errors.As(err, &opErr) && opErr.Op == "dial" {
+			out.Error = "connect: " + err.Error()
+		} else {
+			out.Error = "TLS handshake: " + err.Error()
+		}
 		return 1
 	}
 	peers := conn.(*tls.Conn).ConnectionState().PeerCertificates
