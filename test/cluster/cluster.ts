@@ -5,7 +5,6 @@ import {closeSync, existsSync, constants as fsConstants, openSync, readFileSync,
 import {access, mkdir, mkdtemp, readFile, rm, statfs, writeFile} from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -14,6 +13,8 @@ import {promisify} from 'node:util'
 
 import {ApiException, CoreV1Api, KubeConfig, KubernetesObjectApi, type V1Node} from '@kubernetes/client-node'
 import YAML from 'yaml'
+
+import {freePorts} from '../helpers/ports.js'
 
 export interface StartClusterOptions {
   /** Directory holding the built binaries; default `$CLUSTER_BIN` from versions.sh. */
@@ -138,7 +139,7 @@ async function bootstrap(ctx: BootstrapContext): Promise<RunningCluster> {
   const {binDir, runDir} = ctx
   const pki = path.join(runDir, 'pki')
   await mkdir(pki, {recursive: true})
-  const [etcdPort, peerPort, apiPort, kcmPort, schedulerPort] = await freePorts()
+  const [etcdPort, peerPort, apiPort, kcmPort, schedulerPort] = await freePorts(5)
   const tokens = {admin: randomBytes(16).toString('hex'), restricted: randomBytes(16).toString('hex')}
   const saKey = path.join(pki, 'sa.key')
   await writeFile(
@@ -358,26 +359,6 @@ function httpGet(
     request.on('timeout', () => request.destroy(new Error(`GET ${url} timed out`)))
     request.on('error', reject)
   })
-}
-
-function freePorts(): Promise<[number, number, number, number, number]> {
-  const servers = Array.from({length: 5}, () => net.createServer())
-  // Held open together so the kernel hands out distinct ports; a small race remains until the component binds.
-  return Promise.all(
-    servers.map(
-      (server) =>
-        new Promise<number>((resolve, reject) => {
-          server.once('error', reject)
-          server.listen(0, '127.0.0.1', () => {
-            resolve((server.address() as net.AddressInfo).port)
-          })
-        }),
-    ),
-  )
-    .then((ports) => ports as [number, number, number, number, number])
-    .finally(() => {
-      for (const server of servers) server.close()
-    })
 }
 
 /** /dev/shm when it is writable and roomy: etcd preallocates a 64 MiB WAL segment and holds ~125 MiB there. */
