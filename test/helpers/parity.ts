@@ -2,7 +2,9 @@
 // its deliberate stricter rules; it must never accept what Sentry refuses.
 import {stricterRules} from '../../src/lib/certs/index.js'
 
-export type SentryOutcome = {accepted: true; signed: unknown; filesChanged: boolean} | {accepted: false; reason: string}
+/** What real Sentry did with a bundle: started and served (did its workload certificate verify? did it rewrite a file?), or exited. */
+export type SentryOutcome =
+  {accepted: true; verified: boolean; changedFiles: string[]} | {accepted: false; reason: string}
 
 export interface ParityCase {
   /** The CLI's verdict: 'accepts' or the rule of its refusal. */
@@ -19,7 +21,13 @@ export function parityProblem({cli, refusedBy, sentry}: ParityCase): string | un
   if (!sentry.accepted) {
     return cli === 'accepts' ? `the CLI accepts a bundle Sentry refuses: ${sentry.reason}` : undefined
   }
-  if (cli === 'accepts') return undefined
+  if (cli === 'accepts') {
+    // Accepting means more than Sentry starting: its workload certificates verify, and it keeps the files as written.
+    if (!sentry.verified) return 'the CLI accepts a bundle whose workload certificates do not verify'
+    if (sentry.changedFiles.length > 0)
+      return `the CLI accepts a bundle Sentry rewrites (${sentry.changedFiles.join(', ')})`
+    return undefined
+  }
   const notStricter = [cli, ...refusedBy].filter((rule) => !stricter.has(rule))
   return notStricter.length === 0
     ? undefined

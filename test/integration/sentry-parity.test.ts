@@ -14,7 +14,7 @@ import {
   writeBundleFiles,
 } from '../helpers/bundle-corpus.js'
 import {OpenSslDir} from '../helpers/openssl.js'
-import {type ParityCase, parityMark, parityProblem} from '../helpers/parity.js'
+import {type ParityCase, parityMark, parityProblem, type SentryOutcome} from '../helpers/parity.js'
 import {renewWithBundle} from '../helpers/renew-verdict.js'
 
 const work = new OpenSslDir()
@@ -58,7 +58,10 @@ describe('parity with real Sentry 1.16.2 and 1.18.0 over the bundle corpus', fun
           const run = `parity-${index}-${version}`
           const cli = await renewWithBundle(work.dir, run, bundle.files, version)
           // Sentry gets the files as given, in a directory of their own.
-          const sentry = await sentryVerdict(version, writeBundleFiles(work.path(`${run}-sentry`), bundle.files))
+          const verdict = await sentryVerdict(version, writeBundleFiles(work.path(`${run}-sentry`), bundle.files))
+          const sentry: SentryOutcome = verdict.accepted
+            ? {accepted: true, verified: verdict.signed.verified, changedFiles: verdict.changedFiles}
+            : {accepted: false, reason: verdict.reason}
           const files = bundle.files
           const report = validateBundle(
             {rootCertPem: files['ca.crt'], issuerCertPem: files['issuer.crt'], issuerKeyPem: files['issuer.key']},

@@ -4,7 +4,7 @@ import {parityMark, parityProblem, type SentryOutcome} from '../helpers/parity.j
 
 // The rule the Sentry parity test applies, checked on plain verdicts (the real ones need real Sentry).
 describe('the Sentry parity rule', () => {
-  const started: SentryOutcome = {accepted: true, signed: {}, filesChanged: false}
+  const started: SentryOutcome = {accepted: true, verified: true, changedFiles: []}
   const exited: SentryOutcome = {accepted: false, reason: 'x509: certificate specifies an incompatible key usage'}
 
   it('holds when both accept or both refuse, whatever the rule', () => {
@@ -38,5 +38,20 @@ describe('the Sentry parity rule', () => {
     const hidden = {cli: 'non-certificate-block', refusedBy: ['non-certificate-block', 'issuer-chains-to-anchor']}
     assert.match(parityProblem({...hidden, sentry: started}) ?? '', /issuer-chains-to-anchor/)
     assert.equal(parityProblem({...hidden, sentry: exited}), undefined)
+  })
+
+  it('fails when the CLI accepts a bundle Sentry starts with but whose workload certificates do not verify', () => {
+    assert.match(
+      parityProblem({cli: 'accepts', refusedBy: [], sentry: {accepted: true, verified: false, changedFiles: []}}) ?? '',
+      /do not verify/,
+    )
+    assert.match(
+      parityProblem({
+        cli: 'accepts',
+        refusedBy: [],
+        sentry: {accepted: true, verified: true, changedFiles: ['ca.crt']},
+      }) ?? '',
+      /rewrites \(ca.crt\)/,
+    )
   })
 })
