@@ -31,3 +31,4 @@ export {
 export {readControlPlaneStatus, renderStatus, type ComponentStatus} from './status.js'
 export {clusterTarget} from './target.js'
 export {restartWithSummary} from './restart-summary.js'
+export {appRestartProgress, assertAppRestartsDone, renderAppRestartSummary, resumeCommand} from './app-restarts.js'
