@@ -79,12 +79,14 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
       enableMtls: this.flags['enable-mtls'],
       mode: resolveRenewalMode(this.flags),
       trustDomain: this.flags['trust-domain'] ?? 'cluster.local',
+      trustDomainGiven: this.flags['trust-domain'] !== undefined,
       force: this.flags.force ?? false,
       rootKeyOut: this.flags['root-key-out'],
       keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
     })
     for (const warning of result.warnings) this.progress('warning', warning)
     if (result.backupDir) this.progress('info', `Previous certificates saved in ${result.backupDir}`)
+    if (result.configFileBackup) this.progress('info', `Previous Configuration saved as ${result.configFileBackup}`)
     if (result.rootKeyFile)
       this.progress('info', `Root private key written to ${result.rootKeyFile} (mode 0600); keep it safe`)
     this.print(result, () => renderSelfHostedInit(result))

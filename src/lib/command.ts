@@ -2,7 +2,7 @@
 // where errors become a clean line on stderr with the exit code of DESIGN.md section 4, also under --json.
 import {Command, Errors, Flags, type Interfaces, ux} from '@oclif/core'
 
-import {UserError} from './errors.js'
+import {describeCause, UserError} from './errors.js'
 import {ExitCode} from './output/exit-codes.js'
 import {type OutputFormat, toJson, toYaml} from './output/format.js'
 import {configureColor, isTty, type StatusKind, statusLine} from './output/terminal.js'
@@ -121,7 +121,7 @@ function describeError(error: Error & {oclif?: {exit?: number}; name?: string}):
     return {message, hint: 'See more help with --help.', exitCode: error.oclif.exit}
   }
   return {
-    message: `unexpected error: ${error.message}`,
+    message: `unexpected error: ${describeCause(error)}`,
     hint: 'Run again with DEBUG=dapr-mtls for details.',
     exitCode: ExitCode.failure,
   }

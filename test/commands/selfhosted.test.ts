@@ -119,7 +119,7 @@ describe('self-hosted mTLS', function () {
         const result = await init('--root-key-out', work.path('root.key'))
         assert.equal(result.exitCode, 1, result.stderr)
         assertCleanFailure(result)
-        assert.match(result.stderr, /config\.yaml is not a valid YAML Configuration: .*\n.*nothing was changed/)
+        assert.match(result.stderr, /config\.yaml is not a Dapr Configuration: .*\n.*nothing was changed/)
         assert.doesNotMatch(result.stderr, /unexpected error/)
         assert.equal(existsSync(certs), false)
         assert.equal(existsSync(work.path('root.key')), false)

@@ -1,24 +1,25 @@
 // Reading the files a user names on the command line (root key, certificates they bring), and private keys that may
 // be encrypted: the passphrase comes from DAPR_MTLS_KEY_PASSPHRASE or a hidden prompt on a terminal.
 import type {KeyObject} from 'node:crypto'
-import {promises as fs} from 'node:fs'
 
 import {EncryptedKeyError, parsePrivateKey} from '../certs/index.js'
 import {UserError} from '../errors.js'
+import {readLocalFile} from '../local-files.js'
 import type {PassphrasePrompt} from '../output/prompt.js'
 
 export const passphraseEnv = 'DAPR_MTLS_KEY_PASSPHRASE'
 
+// A root key exists on disk only when init or an earlier renewal was asked to save it.
+const missingRootKeyHint =
+  'A root key is saved only when asked: `dapr init --enable-mtls --root-key-out <file>` (with -k: --generate-certs ' +
+  '--root-key-out <file>). Without one, renew without --private-key for a new root; nothing was changed.'
+
 export async function readInputFile(file: string, flag: string): Promise<string> {
-  try {
-    return await fs.readFile(file, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code
-    throw new UserError(`cannot read ${file} (${flag}): ${reason ?? String(error)}`, {
-      hint: `Check the path given to ${flag}; nothing was changed.`,
-    })
-  }
+  return readLocalFile(file, {
+    label: flag,
+    hint: `Check the path given to ${flag}; nothing was changed.`,
+    missingHint: flag === '--private-key' ? missingRootKeyHint : undefined,
+  })
 }
 
 export interface KeyLoadOptions {
