@@ -34,7 +34,7 @@ Exit codes: 0 all healthy, 3 a component is not healthy, 1 Dapr was not found or
     if (components.length === 0)
       throw new UserError(notInstalled, {hint: `Nothing found in namespace ${session.namespace}.`})
     const result = {namespace: session.namespace, healthy: components.every((c) => c.healthy), components}
-    this.print(result, () => session.kube.renderStatus(components))
+    this.print(result, (format) => session.kube.renderStatus(components, {wide: format === 'wide'}))
     if (!result.healthy) process.exitCode = ExitCode.warning
     return result
   }

@@ -2,9 +2,9 @@
 // where errors become a clean line on stderr with the exit code of DESIGN.md section 4, also under --json.
 import {Command, Errors, Flags, type Interfaces, ux} from '@oclif/core'
 
-import {describeCause, UserError} from './errors.js'
+import {describeCause, UsageError, UserError} from './errors.js'
 import {ExitCode} from './output/exit-codes.js'
-import {type OutputFormat, toJson, toYaml} from './output/format.js'
+import {type OutputFormat, outputInArgv, toJson, toYaml} from './output/format.js'
 import {configureColor, isTty, type StatusKind, statusLine} from './output/terminal.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -35,25 +35,33 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
     configureColor({noColor: this.flags['no-color']})
+    const output = (this.flags as {output?: OutputFormat}).output
+    if (this.jsonEnabled() && output !== undefined && output !== 'json') {
+      throw new UsageError(`--json and -o ${output} ask for different output formats`, 'Give one of them.')
+    }
   }
 
-  /** The requested output format; --json wins over -o. */
+  /** The requested output format; --json is -o json. */
   protected outputFormat(): OutputFormat {
     if (this.jsonEnabled()) return 'json'
-    const output = (this.flags as {output?: OutputFormat}).output
-    return output ?? 'table'
+    const output = (this.flags as {output?: OutputFormat} | undefined)?.output
+    if (output !== undefined) return output
+    // Flags are not parsed when parsing is what failed; the error object still goes out in the format asked for.
+    const hasOutputFlag = (this.ctor as typeof BaseCommand).flags.output !== undefined
+    const raw = hasOutputFlag ? outputInArgv(this.argv) : undefined
+    return raw === 'json' || raw === 'yaml' ? raw : 'table'
   }
 
   /**
    * Prints a result on stdout: JSON or YAML when asked, otherwise the human rendering. Under --json oclif prints the
    * value the command returns, so nothing is printed here.
    */
-  protected print(result: unknown, human: () => string): void {
+  protected print(result: unknown, human: (format: 'table' | 'wide') => string): void {
     if (this.jsonEnabled()) return
     const format = this.outputFormat()
     if (format === 'json') this.log(toJson(result))
     else if (format === 'yaml') this.log(toYaml(result))
-    else this.log(human())
+    else this.log(human(format))
   }
 
   /** A status line on stdout (a result sentence such as the final success line). */
@@ -98,7 +106,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stderr.write(statusLine('stderr', 'failure', message) + '\n')
     if (hint) process.stderr.write(`   ${hint}\n`)
     if (process.env.DEBUG?.includes('dapr-mtls') && error.stack) process.stderr.write(error.stack + '\n')
-    if (this.jsonEnabled()) this.logJson({error: {message, hint, exitCode}})
+    // Pipelines get the error in the format they asked for, on stdout, as well as the line on stderr.
+    const format = this.outputFormat()
+    const errorObject = {error: {message, hint, exitCode}}
+    if (format === 'json') this.logJson(errorObject)
+    else if (format === 'yaml') this.log(toYaml(errorObject))
     process.exitCode = exitCode
     // ExitError is silent in oclif's handler: the line above is the only thing the user sees.
     this.exit(exitCode)

@@ -7,11 +7,12 @@ import {
   describeBundle,
   expiryLevel,
   type ExpiryLevel,
+  hoursPhrase,
   type TrustBundle,
 } from './certs/index.js'
 import {ExitCode} from './output/exit-codes.js'
-import {renderTable} from './output/table.js'
-import {goTimeString, rfc1123} from './output/time-layouts.js'
+import {type RowTone, renderTable} from './output/table.js'
+import {goTimeString, rfc1123, shortUtc} from './output/time-layouts.js'
 
 export interface ExpiryReport {
   /** 'kubernetes' or 'self-hosted'. */
@@ -47,18 +48,57 @@ export function expiryExitCode(level: ExpiryLevel): number {
   return level === 'critical' ? ExitCode.critical : level === 'warning' ? ExitCode.warning : ExitCode.ok
 }
 
-export function renderExpiryReport(report: ExpiryReport): string {
+/** A row's tone: expired or not yet valid is critical (red on a terminal), expiring a warning (yellow). */
+function tone(state: CertificateState): RowTone {
+  return state === 'expiring' ? 'warning' : state === 'valid' ? undefined : 'critical'
+}
+
+/** The first 8 hex digits of the SHA-256 fingerprint: enough to tell two roots with the same subject apart. */
+const shortFingerprint = (fingerprint: string): string => fingerprint.replaceAll(':', '').slice(0, 8)
+
+/**
+ * The official first line, then one row per certificate. The table fits 80 columns; `wide` adds the subject, the
+ * serial and the whole fingerprint.
+ */
+export function renderExpiryReport(report: ExpiryReport, options: {wide?: boolean} = {}): string {
   const root = report.certificates.find((c) => c.role === 'root')
   const lines: string[] = []
   if (root) {
-    lines.push(`Root certificate expires in ${root.hoursLeft} hours. Expiry date: ${goTimeString(root.notAfter)}`)
+    lines.push(`Root certificate ${hoursPhrase(root.notAfter)}. Expiry date: ${goTimeString(root.notAfter)}`)
     lines.push('')
   }
-  lines.push(
-    renderTable(
-      ['CERTIFICATE', 'SUBJECT', 'EXPIRES', 'DAYS LEFT', 'STATE'],
-      report.certificates.map((c) => [c.role, c.subject, rfc1123(c.notAfter), String(c.daysLeft), c.state]),
-    ),
-  )
+  const {certificates} = report
+  const tones = certificates.map((c) => tone(c.state))
+  if (options.wide) {
+    lines.push(
+      renderTable(
+        ['CERTIFICATE', 'SUBJECT', 'SERIAL', 'SHA-256', 'EXPIRY DATE', 'EXPIRES', 'STATE'],
+        certificates.map((c) => [
+          c.role,
+          c.subject,
+          c.serialNumber,
+          c.sha256Fingerprint,
+          rfc1123(c.notAfter),
+          c.timeLeft,
+          c.state,
+        ]),
+        {tones},
+      ),
+    )
+  } else {
+    lines.push(
+      renderTable(
+        ['CERTIFICATE', 'SHA-256', 'EXPIRY DATE', 'EXPIRES', 'STATE'],
+        certificates.map((c) => [
+          c.role,
+          shortFingerprint(c.sha256Fingerprint),
+          shortUtc(c.notAfter),
+          c.timeLeft,
+          c.state,
+        ]),
+        {tones},
+      ),
+    )
+  }
   return lines.join('\n')
 }

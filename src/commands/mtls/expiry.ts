@@ -48,7 +48,7 @@ Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 
       const {dir, bundle} = await readCertsDir(certsDirOf(this.flags))
       report = buildExpiryReport(bundle, {source: 'self-hosted', location: dir, warnDays})
     }
-    this.print(report, () => renderExpiryReport(report))
+    this.print(report, (format) => renderExpiryReport(report, {wide: format === 'wide'}))
     process.exitCode = expiryExitCode(report.status)
     return report
   }

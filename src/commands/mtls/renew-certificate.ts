@@ -17,6 +17,7 @@ import {rfc1123} from '../../lib/output/time-layouts.js'
 import {modeMessage, resolveRenewalMode} from '../../lib/renewal/mode.js'
 import {renderPlan} from '../../lib/renewal/plan.js'
 import {applyRenewal, prepareRenewal, type RenewalResult} from '../../lib/renewal/renew.js'
+import {renewalNextSteps} from '../../lib/selfhosted/next-steps.js'
 import {certsDirTarget} from '../../lib/selfhosted/target.js'
 
 type Result = RenewalResult & {restarts: RestartOutcome[]}
@@ -97,6 +98,9 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     const root = result.plan.next.find((c) => c.role === 'root')
     const through = root ? rfc1123(root.notAfter) : ''
     this.result('success', `Certificate rotation is successful! Your new certificate is valid through ${through}`)
+    if (!session && !this.jsonEnabled()) {
+      this.log(['', ...renewalNextSteps(target.location, !result.plan.rootPublicKeyKept)].join('\n'))
+    }
     if (session && this.flags.restart) result.restarts = await this.restart(session, workloads)
     else if (session && !result.plan.rootPublicKeyKept) {
       this.progress('info', 'The root changed: restart the control plane (--restart) and then your Dapr applications.')

@@ -7,6 +7,8 @@ export {
   describeBundle,
   type ExpiryLevel,
   expiryLevel,
+  hoursPhrase,
+  timeLeft,
 } from './describe.js'
 export {parseGoDuration} from './duration.js'
 export {type GeneratedBundle, type GenerateOptions, generateBundle} from './generate.js'

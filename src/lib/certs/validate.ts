@@ -4,9 +4,10 @@ import type {KeyObject} from 'node:crypto'
 import {UserError} from '../errors.js'
 import {BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension} from '../x509.js'
 import {type BundleSources, bundleFileNames, type TrustBundle} from './trust-bundle.js'
-import {EncryptedKeyError, parsePrivateKey, publicKeyDer, sentryKeyBlockTypes} from './keys.js'
+import {EncryptedKeyError, parsePrivateKey, publicKeyDer, sentryKeyBlockTypes, weakKeyProblem} from './keys.js'
 import {isSelfSigned, type ParsedCertificate, parseCertificates, signs} from './certificate.js'
 import {splitPem} from './pem.js'
+import {timeLeft} from './describe.js'
 
 /** Rule ids (stable, for --json) and the plain rule each one states. */
 export const validationRules = {
@@ -21,6 +22,7 @@ export const validationRules = {
   'issuer-within-anchor': 'the issuer must not outlive the root it chains to',
   'expiry-overlap': 'root and issuer should not expire together',
   'short-validity': 'certificates should be valid for at least 30 more days',
+  'weak-key': 'RSA keys must have at least 2048 bits',
 } as const
 
 export type ValidationRule = keyof typeof validationRules
@@ -62,6 +64,7 @@ const hints: Record<ValidationRule, (sources: BundleSources) => string> = {
   'issuer-within-anchor': () => 'Issue the issuer so that it expires no later than its root.',
   'expiry-overlap': () => 'Renew the issuer before the root, or give the root a longer life.',
   'short-validity': () => 'Renew with a longer validity.',
+  'weak-key': () => 'Issue the certificate with an ECDSA P-256 key or an RSA key of 2048 bits or more.',
 }
 
 export function validateBundle(bundle: TrustBundle, options: ValidateOptions): ValidationReport {
@@ -86,6 +89,8 @@ export function validateBundle(bundle: TrustBundle, options: ValidateOptions): V
   }
   for (const cert of [...(roots ?? []), ...(issuerChain ?? [])]) {
     checkValidityPeriod(cert, now, options.clockSkewMs, error, warn)
+    const weak = weakKeyProblem(cert.nodeCertificate.publicKey)
+    if (weak) error('weak-key', cert.label, `${describe(cert)} has ${weak}`)
   }
 
   const issuer = issuerChain?.[0]
@@ -190,8 +195,8 @@ function checkValidityPeriod(
       `${describe(cert)} is not valid until ${formatDate(cert.notBefore)}, beyond the allowed clock skew`,
     )
   } else if (cert.notAfter.getTime() - now.getTime() < shortValidityDays * dayMs) {
-    const days = Math.floor((cert.notAfter.getTime() - now.getTime()) / dayMs)
-    warn('short-validity', cert.label, `${describe(cert)} expires in ${days} days, on ${formatDate(cert.notAfter)}`)
+    const when = timeLeft(cert.notAfter, now)
+    warn('short-validity', cert.label, `${describe(cert)} expires ${when}, on ${formatDate(cert.notAfter)}`)
   }
 }
 

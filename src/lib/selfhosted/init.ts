@@ -1,18 +1,18 @@
 // Self-hosted `dapr init --enable-mtls`: certificates in the certificates directory (never replacing existing ones
 // without --force), the Configuration file with mTLS on, and optionally the new root key written for later renewals.
-import type {CertificateInfo} from '../certs/index.js'
+import {type CertificateInfo, defaultTrustDomain} from '../certs/index.js'
 import {UsageError, UserError} from '../errors.js'
 import {holdInterrupts} from '../interrupts.js'
 import {assertWritable} from '../local-files.js'
 import {ExitCode} from '../output/exit-codes.js'
-import {shellWord} from '../output/shell-quote.js'
 import {buildNewBundle, warningLine} from '../renewal/new-bundle.js'
 import type {KeyLoadOptions} from '../renewal/inputs.js'
 import type {RenewalMode} from '../renewal/mode.js'
 import {rfc1123} from '../output/time-layouts.js'
-import {defaultCertsDir, presentBundleFiles, writeCertsDir} from './certs-dir.js'
+import {presentBundleFiles, writeCertsDir} from './certs-dir.js'
 import {applyConfigEdit, type ConfigChange, planMtlsConfig} from './config-file.js'
 import {assertKeyFileWritable, writeKeyFile} from './key-file.js'
+import {initNextSteps} from './next-steps.js'
 import {issuerSpiffeSettings, selfHostedDefaults} from './target.js'
 
 export interface SelfHostedInitOptions {
@@ -127,16 +127,10 @@ export function renderSelfHostedInit(result: SelfHostedInitResult): string {
   const config = `Configuration ${result.configFile} ${result.configFileChange} (spec.mtls.enabled: ${result.mtlsEnabled})`
   if (!result.mtlsEnabled || result.certsDir === undefined) return `Mutual TLS is disabled. ${config}`
   const root = result.certificates.find((c) => c.role === 'root')
-  const trustDomain = result.trustDomain ?? 'cluster.local'
-  const dirFlag = result.certsDir === defaultCertsDir() ? '' : ` --certs-dir ${shellWord(result.certsDir)}`
   return [
     `Success! mTLS certificates written to ${result.certsDir}, valid through ${root ? rfc1123(root.notAfter) : ''}.`,
     config,
     '',
-    'Next steps:',
-    `  1. Start Sentry with these certificates: sentry --issuer-credentials ${shellWord(result.certsDir)} --trust-domain ${shellWord(trustDomain)}`,
-    `  2. Load them into your shell for daprd: eval "$(dapr mtls env${dirFlag})"`,
-    `  3. Run daprd with --enable-mtls --sentry-address localhost:50001 --config ${shellWord(result.configFile)}`,
-    `  Check expiry any time with: dapr mtls expiry${dirFlag}`,
+    ...initNextSteps(result.certsDir, result.trustDomain ?? defaultTrustDomain, result.configFile),
   ].join('\n')
 }
