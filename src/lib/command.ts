@@ -6,6 +6,7 @@ import {describeCause, UsageError, UserError} from './errors.js'
 import {ExitCode} from './output/exit-codes.js'
 import {type OutputFormat, outputInArgv, toJson, toYaml} from './output/format.js'
 import {configureColor, isTty, type StatusKind, statusLine} from './output/terminal.js'
+import {closest, spokenCommandId} from './suggest.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -102,7 +103,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected override catch(error: Interfaces.CommandError): Promise<never> {
     if (error instanceof Errors.ExitError) throw error
-    const {message, hint, exitCode} = describeError(error)
+    const ctor = this.ctor as typeof BaseCommand
+    const {message, hint, exitCode} = describeError(error, {
+      bin: this.config.bin,
+      id: this.id ?? '',
+      flagNames: Object.keys({...ctor.baseFlags, ...ctor.flags, ...(ctor.enableJsonFlag ? {json: true} : {})}),
+      commandIds: this.config.commands.flatMap((c) => [c.id, ...c.aliases]),
+    })
     process.stderr.write(statusLine('stderr', 'failure', message) + '\n')
     if (hint) process.stderr.write(`   ${hint}\n`)
     if (process.env.DEBUG?.includes('dapr-mtls') && error.stack) process.stderr.write(error.stack + '\n')
@@ -123,18 +130,50 @@ interface DescribedError {
   exitCode: number
 }
 
-function describeError(error: Error & {oclif?: {exit?: number}; name?: string}): DescribedError {
-  if (error instanceof UserError) return {message: error.message, hint: error.hint, exitCode: error.exitCode}
+/** What the error rendering knows about the command, for "did you mean" hints. */
+interface ErrorContext {
+  bin: string
+  id: string
+  flagNames: string[]
+  commandIds: string[]
+}
+
+type CommandError = Error & {oclif?: {exit?: number}; name?: string; flags?: string[]; args?: string[]}
+
+/** oclif's parse errors span lines ("Parsing --x", "\tExpected ...", "See more help ..."): one line here. */
+function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('See more help') && !/^Parsing --\S+$/.test(line))
+    .join(': ')
+}
+
+function describeError(error: CommandError, context: ErrorContext): DescribedError {
+  if (error instanceof UserError) return {message: oneLine(error.message), hint: error.hint, exitCode: error.exitCode}
   if (error.name === 'ExitPromptError') return {message: 'cancelled', hint: undefined, exitCode: ExitCode.interrupted}
   if (error.oclif?.exit !== undefined) {
-    // oclif's parse and validation errors span lines ("Parsing --x", "\tExpected ..."): fold them into one.
-    const lines = error.message.split('\n').map((line) => line.trim())
-    const message = lines.filter((line) => line !== '' && !line.startsWith('See more help')).join(': ')
-    return {message, hint: 'See more help with --help.', exitCode: error.oclif.exit}
+    return {message: oneLine(error.message), hint: parseErrorHint(error, context), exitCode: error.oclif.exit}
   }
   return {
     message: `unexpected error: ${describeCause(error)}`,
     hint: 'Run again with DEBUG=dapr-mtls for details.',
     exitCode: ExitCode.failure,
   }
+}
+
+/** A mistyped flag or subcommand gets the closest real one as its hint. */
+function parseErrorHint(error: CommandError, context: ErrorContext): string {
+  const help = `See more help with \`${context.bin} ${spokenCommandId(context.id)} --help\`.`
+  const [flag] = error.flags ?? []
+  if (flag !== undefined) {
+    const name = closest(flag.replace(/^-+/, '').split('=')[0] ?? '', context.flagNames)
+    if (name !== undefined) return `Did you mean --${name}? ${help}`
+  }
+  const [arg] = error.args ?? []
+  if (arg !== undefined) {
+    const command = closest(`${spokenCommandId(context.id)} ${arg}`, context.commandIds.map(spokenCommandId))
+    if (command !== undefined) return `Did you mean \`${context.bin} ${command}\`? ${help}`
+  }
+  return help
 }

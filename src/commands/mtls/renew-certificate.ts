@@ -7,6 +7,7 @@ import {
   certsDirOf,
   defaultTimeoutSeconds,
   kubernetesFlag,
+  timeoutFlag,
   validUntilFlag,
 } from '../../lib/flags.js'
 import {type ClusterSession, KubeCommand} from '../../lib/kube-command.js'
@@ -46,9 +47,8 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     restart: Flags.boolean({
       summary: 'Restart the control plane after renewing (-k): dapr-sentry first, then the rest.',
     }),
-    timeout: Flags.integer({
-      summary: `Seconds the whole restart may take [default: ${defaultTimeoutSeconds}].`,
-      min: 1,
+    timeout: timeoutFlag('timeout', {
+      summary: `How long the whole restart may take: seconds or a duration such as 90s, 5m [default: ${defaultTimeoutSeconds / 60}m].`,
     }),
     'backup-dir': Flags.string({
       summary: 'Where the old trust bundle is saved before it is replaced (-k).',
