@@ -12,13 +12,9 @@ export default class Version extends BaseCommand<typeof Version> {
   static override summary = 'Show the version of this CLI (the same as --version).'
   static override examples = ['<%= config.bin %> version', '<%= config.bin %> version --json']
 
-  async run(): Promise<VersionResult> {
+  run(): Promise<VersionResult> {
     this.log(this.config.userAgent)
-    return {
-      version: this.config.version,
-      platform: this.config.platform,
-      arch: this.config.arch,
-      node: process.version,
-    }
+    const {version, platform, arch} = this.config
+    return Promise.resolve({version, platform, arch, node: process.version})
   }
 }

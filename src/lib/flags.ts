@@ -52,7 +52,7 @@ export function timeoutFlag(flag: string, options: {summary: string; helpGroup?:
   return Flags.custom<number>({
     ...options,
     helpValue: '<seconds|duration>',
-    parse: async (input) => parseSeconds(input, flag),
+    parse: (input) => Promise.resolve(parseSeconds(input, flag)),
   })()
 }
 
