@@ -57,7 +57,7 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
     const {installDapr, installedMessage} = await import('../lib/helm/install.js')
     const outcome = await installDapr(options, {
       dryRun: this.flags['dry-run'] ?? false,
-      keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
+      keyOptions: {prompt: passphrasePrompt()},
       progress: this.progress.bind(this),
     })
     if (outcome.dryRun) {
@@ -82,7 +82,7 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
       trustDomainGiven: this.flags['trust-domain'] !== undefined,
       force: this.flags.force ?? false,
       rootKeyOut: this.flags['root-key-out'],
-      keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
+      keyOptions: {prompt: passphrasePrompt()},
     })
     for (const warning of result.warnings) this.progress('warning', warning)
     if (result.backupDir) this.progress('info', `Previous certificates saved in ${result.backupDir}`)

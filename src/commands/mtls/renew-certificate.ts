@@ -74,7 +74,7 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     // Everything is read and checked before the first line of progress: bad input fails with its error alone.
     const prepared = await prepareRenewal(target, mode, {
       restarts: workloads.map((w) => `${w.kind} ${session?.namespace ?? ''}/${w.name}`),
-      keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
+      keyOptions: {prompt: passphrasePrompt()},
     })
     if (session) this.bannerFrom(this.flags['dry-run'] ? prepared.plan.current : prepared.plan.next)
     if (this.flags['dry-run']) {

@@ -12,7 +12,7 @@ export {
 } from './describe.js'
 export {parseGoDuration} from './duration.js'
 export {type GeneratedBundle, type GenerateOptions, generateBundle} from './generate.js'
-export {EncryptedKeyError, isEncryptedKey, parsePrivateKey, privateKeyToPem} from './keys.js'
+export {EncryptedKeyError, isEncryptedKey, parsePrivateKey, privateKeyToPem, WrongPassphraseError} from './keys.js'
 export {
   type BundleSources,
   bundleFileNames,

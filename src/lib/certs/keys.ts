@@ -17,6 +17,14 @@ export class EncryptedKeyError extends UserError {
   }
 }
 
+/** The passphrase does not decrypt the key: the caller may ask again. */
+export class WrongPassphraseError extends UserError {
+  constructor(source: string, cause: unknown) {
+    super(`cannot decrypt ${source}: wrong passphrase`, {hint: 'Check the passphrase; nothing was changed.', cause})
+    this.name = 'WrongPassphraseError'
+  }
+}
+
 const keyBlockTypes = new Set(['EC PRIVATE KEY', 'RSA PRIVATE KEY', 'PRIVATE KEY', 'ENCRYPTED PRIVATE KEY'])
 const keyFormats = 'SEC1 (EC PRIVATE KEY), PKCS#1 (RSA PRIVATE KEY) or PKCS#8 (PRIVATE KEY)'
 
@@ -64,10 +72,7 @@ export function parsePrivateKey(pem: string, source: string, passphrase?: string
     key = createPrivateKey(encrypted ? {key: block.text, format: 'pem', passphrase} : {key: block.text, format: 'pem'})
   } catch (error) {
     if (encrypted) {
-      throw new UserError(`cannot decrypt ${source}: wrong passphrase`, {
-        hint: 'Check the passphrase; nothing was changed.',
-        cause: error,
-      })
+      throw new WrongPassphraseError(source, error)
     }
     throw new UserError(`${source}: the ${block.type} block is not a valid private key (${reason(error)})`, {
       hint: `Give a PEM key file: ${keyFormats}.`,

@@ -2,12 +2,15 @@
 // be encrypted: the passphrase comes from DAPR_MTLS_KEY_PASSPHRASE or a hidden prompt on a terminal.
 import type {KeyObject} from 'node:crypto'
 
-import {EncryptedKeyError, parsePrivateKey} from '../certs/index.js'
+import {EncryptedKeyError, parsePrivateKey, WrongPassphraseError} from '../certs/index.js'
 import {UserError} from '../errors.js'
 import {readLocalFile} from '../local-files.js'
 import type {PassphrasePrompt} from '../output/prompt.js'
 
 export const passphraseEnv = 'DAPR_MTLS_KEY_PASSPHRASE'
+
+/** A person mistypes; three tries, as sudo and ssh give. */
+const passphraseTries = 3
 
 // A root key exists on disk only when init or an earlier renewal was asked to save it.
 const missingRootKeyHint =
@@ -34,11 +37,31 @@ export async function loadPrivateKey(pem: string, source: string, options: KeyLo
     if (!(error instanceof EncryptedKeyError)) throw error
   }
   const fromEnv = process.env[passphraseEnv]
-  if (fromEnv !== undefined && fromEnv !== '') return parsePrivateKey(pem, source, fromEnv)
+  if (fromEnv !== undefined && fromEnv !== '') {
+    try {
+      return parsePrivateKey(pem, source, fromEnv)
+    } catch (error) {
+      if (!(error instanceof WrongPassphraseError)) throw error
+      throw new UserError(`cannot decrypt ${source} with the passphrase in ${passphraseEnv}`, {
+        hint: `Correct ${passphraseEnv}, or unset it to be asked at the terminal; nothing was changed.`,
+      })
+    }
+  }
   if (!options.prompt) {
     throw new UserError(`${source} is encrypted and no passphrase was given`, {
-      hint: `Run in a terminal to be asked for it, or set ${passphraseEnv}.`,
+      hint: `Set ${passphraseEnv} to its passphrase, or run the command with a terminal as its input to be asked.`,
     })
   }
-  return parsePrivateKey(pem, source, await options.prompt(source))
+  for (let attempt = 1; ; attempt++) {
+    const passphrase = await options.prompt(source, {attempt, of: passphraseTries})
+    try {
+      return parsePrivateKey(pem, source, passphrase)
+    } catch (error) {
+      if (!(error instanceof WrongPassphraseError) || attempt >= passphraseTries) {
+        throw error instanceof WrongPassphraseError
+          ? new UserError(`cannot decrypt ${source}: wrong passphrase, ${passphraseTries} times`, {hint: error.hint})
+          : error
+      }
+    }
+  }
 }
