@@ -88,7 +88,7 @@ describe('the CLI around the commands', function () {
       assert.doesNotMatch(stdout, /^ {2}mtls rnc /m, 'aliases stay out of the list')
     })
 
-    it('every command’s --help shows examples for both modes where it has both', async () => {
+    it('every command’s --help shows examples for both modes where it has both', () => {
       const manifest = JSON.parse(readFileSync(path.join(root, 'oclif.manifest.json'), 'utf8')) as {
         commands: Record<string, {flags: Record<string, unknown>; examples?: string[]}>
       }
