@@ -14,6 +14,7 @@ Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 
   static override selfHostedOnlyFlags = ['certs-dir']
   static override examples = [
     '<%= config.bin %> mtls expiry',
+    '<%= config.bin %> mtls expiry -o wide',
     '<%= config.bin %> mtls expiry -k --warn-days 60 -o json',
   ]
 

@@ -25,7 +25,7 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
   static override selfHostedOnlyFlags = ['config-file']
   static override examples = [
     '<%= config.bin %> mtls',
-    '<%= config.bin %> mtls --config-file ./config.yaml -o json',
+    '<%= config.bin %> mtls --config-file ~/.dapr/config.yaml -o json',
     '<%= config.bin %> mtls -k',
     '<%= config.bin %> mtls -k -o json',
   ]

@@ -26,16 +26,19 @@ type Result = RenewalResult & {restarts: RestartOutcome[]}
 export default class RenewCertificate extends KubeCommand<typeof RenewCertificate> {
   static override summary = 'Renew the root and issuer certificates.'
   static override description = `Three modes: fresh certificates (default); a new root signed with an existing root key (--private-key), which keeps the root public key so workloads keep trusting it; or certificates you bring (--ca-root-certificate, --issuer-public-certificate, --issuer-private-key), checked the way Sentry checks them before anything is written.
-With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Helm), after a local backup; --restart then restarts dapr-sentry first, then the rest of the control plane, and waits. Without -k the certificates directory is renewed in place, with the old files kept in a timestamped backup folder.`
+With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Helm), after a local backup; --restart then restarts dapr-sentry first, then the rest of the control plane, and waits. Without -k the certificates directory is renewed in place, with the old files kept in a timestamped backup folder, and Ctrl-C leaves it all old or all new.
+An encrypted key's passphrase comes from DAPR_MTLS_KEY_PASSPHRASE, or is asked on the terminal (three tries), also when stdout is piped.`
 
   static override aliases = ['mtls:renew-cert', 'mtls:rnc']
   static override clusterOnlyFlags = ['restart', 'timeout', 'backup-dir', 'yes']
 
   static override selfHostedOnlyFlags = ['certs-dir']
   static override examples = [
+    '<%= config.bin %> mtls renew-certificate --private-key ~/.dapr/root.key',
+    '<%= config.bin %> mtls renew-certificate --valid-until 730 --dry-run',
+    '<%= config.bin %> mtls renew-certificate --ca-root-certificate ca.crt --issuer-public-certificate issuer.crt --issuer-private-key issuer.key',
     '<%= config.bin %> mtls renew-certificate -k --valid-until 365 --restart',
     '<%= config.bin %> mtls renew-certificate -k --private-key root.key --dry-run',
-    '<%= config.bin %> mtls renew-certificate --ca-root-certificate ca.crt --issuer-public-certificate issuer.crt --issuer-private-key issuer.key',
   ]
 
   static override flags = {
