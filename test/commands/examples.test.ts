@@ -91,7 +91,7 @@ describe('what a new user copies runs as written', function () {
   })
 
   for (const {id, example} of examples) {
-    it(`${example}`, async () => {
+    it(example, async () => {
       // Commands other than init start where the README's first step leaves a new user.
       const setUp = id === 'init' ? '' : 'dapr init --enable-mtls --root-key-out ~/.dapr/root.key >/dev/null\n'
       const result = await shell(`${setUp}${example}`)
