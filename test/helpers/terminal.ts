@@ -1,17 +1,24 @@
 // A real terminal for tests of what a person sees: tmux runs the command in a pseudo-terminal of a fixed size, keys
 // are typed with send-keys, and the screen is read with capture-pane (with colours, as escape codes, when asked).
 import {randomBytes} from 'node:crypto'
+import {rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
 
 import {execa} from 'execa'
 
 export class Terminal {
   readonly name = `dapr-test-${randomBytes(4).toString('hex')}`
+  private readonly script = path.join(tmpdir(), `${this.name}.sh`)
 
   private constructor() {}
 
   /** Starts `command` (a shell line run by bash) in a new 80x24 terminal with the given environment. */
   static async start(command: string, options: {env?: Record<string, string>; cwd?: string} = {}): Promise<Terminal> {
     const terminal = new Terminal()
+    // A script file, so no outer shell expands $? or quotes; the shell stays after the command, so its last screen and
+    // exit code can still be read.
+    writeFileSync(terminal.script, `${command}\necho "[exit $?]"\nsleep 60\n`)
     const env = Object.entries({TERM: 'xterm-256color', ...options.env}).flatMap(([k, v]) => ['-e', `${k}=${v}`])
     await execa('tmux', [
       'new-session',
@@ -24,8 +31,7 @@ export class Terminal {
       terminal.name,
       ...env,
       ...(options.cwd ? ['-c', options.cwd] : []),
-      // The shell stays after the command, so its last screen and exit code can still be read.
-      `bash --norc --noprofile -c ${JSON.stringify(`${command}; echo "[exit $?]"; sleep 60`)}`,
+      `bash --norc --noprofile ${terminal.script}`,
     ])
     return terminal
   }
@@ -55,5 +61,6 @@ export class Terminal {
 
   async close(): Promise<void> {
     await execa('tmux', ['kill-session', '-t', this.name], {reject: false})
+    rmSync(this.script, {force: true})
   }
 }
