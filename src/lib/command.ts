@@ -140,13 +140,19 @@ interface ErrorContext {
 
 type CommandError = Error & {oclif?: {exit?: number}; name?: string; flags?: string[]; args?: string[]}
 
-/** oclif's parse errors span lines ("Parsing --x", "\tExpected ...", "See more help ..."): one line here. */
+/**
+ * oclif's parse errors span lines ("Parsing --x", "\tExpected ...", "See more help ..."): one line here, naming the
+ * flag once.
+ */
 function oneLine(message: string): string {
-  return message
+  const lines = message
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('See more help') && !/^Parsing --\S+$/.test(line))
-    .join(': ')
+    .filter((line) => line !== '' && !line.startsWith('See more help'))
+  const flag = /^Parsing (--\S+)$/.exec(lines[0] ?? '')?.[1]
+  if (flag === undefined) return lines.join(': ')
+  const rest = lines.slice(1).join(': ')
+  return rest.startsWith(flag) ? rest : `${flag}: ${rest}`
 }
 
 function describeError(error: CommandError, context: ErrorContext): DescribedError {
