@@ -92,7 +92,7 @@ describe('a first hour with the self-hosted commands', function () {
     ] as const) {
       it(`init ${flag} ${target} fails within a second of start-up, in one line, writing nothing`, async () => {
         const started = Date.now()
-        const result = await run(['init', '--enable-mtls', flag, target])
+        const result = await dapr(['init', '--enable-mtls', flag, target], {env: env(), timeoutMs: 10_000})
         const elapsed = Date.now() - started
         assert.equal(result.exitCode, 1, result.stderr)
         assertCleanFailure(result)
