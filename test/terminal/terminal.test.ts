@@ -89,7 +89,7 @@ describe('at a terminal', function () {
 
     it('colours an expiring row yellow and an expired row red on a terminal', async () => {
       terminal = await Terminal.start(`node ${runJs} mtls expiry --certs-dir ${work.path('certs')}`)
-      await terminal.waitFor(/\[exit 4\]/)
+      await terminal.waitFor(/\[exit 3\]/)
       const screen = await terminal.screen({colours: true})
       const line = (pattern: RegExp) => screen.split('\n').find((l) => pattern.test(l)) ?? ''
       assert.match(line(/in 9 days/), colour('33'), 'expiring root in yellow')
@@ -103,7 +103,7 @@ describe('at a terminal', function () {
       terminal = await Terminal.start(`node ${runJs} mtls expiry --certs-dir ${work.path('certs')}`, {
         env: {NO_COLOR: '1'},
       })
-      await terminal.waitFor(/\[exit 4\]/)
+      await terminal.waitFor(/\[exit 3\]/)
       assert.doesNotMatch(await terminal.screen({colours: true}), colour('31|33'))
     })
   })

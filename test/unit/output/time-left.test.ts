@@ -35,9 +35,9 @@ describe('time left in words', () => {
   })
 
   it('the banner uses the same words as the table: an expiry 25 hours ago is "expired 1 day ago", not -2 days', () => {
-    const cert = {role: 'root', notAfter: hours(-25)} as CertificateInfo
+    const cert = {role: 'root', inUse: true, notAfter: hours(-25)} as CertificateInfo
     assert.match(expiryBanner([cert], now) ?? '', /root certificate of your Kubernetes cluster expired 1 day ago\./)
-    const tomorrow = {role: 'issuer', notAfter: hours(30)} as CertificateInfo
+    const tomorrow = {role: 'issuer', inUse: true, notAfter: hours(30)} as CertificateInfo
     assert.match(expiryBanner([tomorrow], now) ?? '', /issuer certificate .* expires in 1 day\./)
   })
 })
