@@ -137,3 +137,29 @@ export async function readMtlsEnabled(file: string): Promise<boolean> {
   if (problem !== undefined) throw notAConfiguration(file, problem)
   return doc.getIn(['spec', 'mtls', 'enabled']) === true
 }
+
+/**
+ * What self-hosted Sentry reads from its --config file for workload certificates: the TTL and the clock skew, with
+ * Dapr's defaults (24h, 15m) where unset, and for a file that does not exist.
+ */
+export async function readWorkloadCertSettings(
+  file: string,
+): Promise<{workloadCertTTL: string; allowedClockSkew: string}> {
+  const defaults = {workloadCertTTL: '24h', allowedClockSkew: '15m'}
+  const missing = await fs.stat(file).then(
+    () => false,
+    (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+  )
+  if (missing) return defaults
+  const doc = parseDocument(await readConfigFile(file))
+  const problem = configurationProblem(doc)
+  if (problem !== undefined) throw notAConfiguration(file, problem)
+  const value = (key: string, fallback: string) => {
+    const found = doc.getIn(['spec', 'mtls', key])
+    return typeof found === 'string' && found !== '' ? found : fallback
+  }
+  return {
+    workloadCertTTL: value('workloadCertTTL', defaults.workloadCertTTL),
+    allowedClockSkew: value('allowedClockSkew', defaults.allowedClockSkew),
+  }
+}
