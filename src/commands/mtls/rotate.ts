@@ -23,6 +23,7 @@ import {renderRotationPlan, renderRotationStatus, rotationNextSteps} from '../..
 import {
   applyRotation,
   assertSwitchAllowed,
+  completeRotation,
   type NewRootSource,
   prepareRotation,
   type PreparedRotation,
@@ -157,6 +158,7 @@ With -k the control plane restarts after add-root and prune (sidecar injector be
       if (this.flags.restart ?? true) restarted.controlPlane = await this.restartControlPlane(session)
       if (this.flags['restart-apps']) restarted.apps = await this.restartApps(session, undefined)
     }
+    await completeRotation(target, plan.phase, written.state)
     return this.printed(plan, true, written.backup, restarted)
   }
 

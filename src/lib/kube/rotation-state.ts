@@ -11,6 +11,8 @@ import {call, callOptional} from './request.js'
 export const rotationStateName = 'dapr-trust-bundle-rotation'
 export const rotationLabels = {'app.kubernetes.io/managed-by': 'dapr-mtls', 'dapr.io/trust-bundle-rotation': 'true'}
 
+type RotationTimes = Pick<RotationState, 'startedAt' | 'rootAddedAt' | 'rootAddCompletedAt' | 'issuerSwitchedAt'>
+
 export interface StoredRotationState {
   state: RotationState
   /** The Secret as read, for conditional updates. */
@@ -34,7 +36,12 @@ function action(namespace: string, verb: ApiAction['verb']): ApiAction {
 
 /** Pure: the Secret's data for a state. */
 export function rotationStateData(state: RotationState): Record<string, string> {
-  const times = {startedAt: state.startedAt, rootAddedAt: state.rootAddedAt, issuerSwitchedAt: state.issuerSwitchedAt}
+  const times = {
+    startedAt: state.startedAt,
+    rootAddedAt: state.rootAddedAt,
+    rootAddCompletedAt: state.rootAddCompletedAt,
+    issuerSwitchedAt: state.issuerSwitchedAt,
+  }
   return {
     [keys.newRoot]: encode(state.newRootCertPem),
     [keys.issuerCert]: encode(state.pendingIssuerCertPem),
@@ -47,13 +54,10 @@ export function rotationStateData(state: RotationState): Record<string, string> 
 /** Pure: the state a Secret holds. */
 export function rotationStateOf(secret: V1Secret): RotationState {
   const data = secret.data ?? {}
-  const times = JSON.parse(decode(data[keys.times]) || '{}') as Partial<
-    Pick<RotationState, 'startedAt' | 'rootAddedAt' | 'issuerSwitchedAt'>
-  >
+  const times = JSON.parse(decode(data[keys.times]) || '{}') as Partial<RotationTimes>
   return {
+    ...times,
     startedAt: times.startedAt ?? new Date(0).toISOString(),
-    ...(times.rootAddedAt ? {rootAddedAt: times.rootAddedAt} : {}),
-    ...(times.issuerSwitchedAt ? {issuerSwitchedAt: times.issuerSwitchedAt} : {}),
     newRootCertPem: decode(data[keys.newRoot]),
     pendingIssuerCertPem: decode(data[keys.issuerCert]),
     pendingIssuerKeyPem: decode(data[keys.issuerKey]),

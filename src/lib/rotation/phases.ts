@@ -24,6 +24,11 @@ export interface RotationState {
   oldRootsCertPem: string
   /** When the bundle with both roots was found written (set on the run that wrote it, or the rerun that saw it). */
   rootAddedAt?: string
+  /**
+   * When add-root finished what follows its write (the control plane restarted, so the injector hands both roots to
+   * new pods). Until then a rerun completes add-root instead of moving on.
+   */
+  rootAddCompletedAt?: string
   /** When the bundle with the pending issuer was found written. */
   issuerSwitchedAt?: string
 }
@@ -80,7 +85,7 @@ export function rotationStatus(bundle: TrustBundle, state: RotationState | undef
     if (!hasOldRoot) {
       return {phase: 'conflict', reason: 'the old roots are gone but the issuer was never switched to the new root'}
     }
-    return state.rootAddedAt === undefined
+    return state.rootAddedAt === undefined || state.rootAddCompletedAt === undefined
       ? {phase: 'add-root', written: true}
       : {phase: 'switch-issuer', written: false}
   }

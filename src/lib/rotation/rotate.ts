@@ -327,7 +327,10 @@ export interface RotationWrite {
   earliestPrune: string | undefined
 }
 
-/** Runs a prepared phase: the state before and after the write, so an interrupted run can be completed. */
+/**
+ * Runs a prepared phase's write, with the state recorded before and after it, so an interrupted run is completed by
+ * running the same phase again. What follows the write (restarts) is the caller's; `completeRotation` then records it.
+ */
 export async function applyRotation(
   target: RotationTarget,
   prepared: PreparedRotation,
@@ -338,18 +341,24 @@ export async function applyRotation(
   let backup: string | undefined
   if (plan.phase === 'add-root' && !plan.completing) await target.saveState(state)
   if (!plan.completing) ({backup} = await target.writeBundle(prepared.bundle))
-  switch (plan.phase) {
-    case 'add-root':
-      state = {...state, rootAddedAt: state.rootAddedAt ?? now().toISOString()}
-      await target.saveState(state)
-      break
-    case 'switch-issuer':
-      state = {...state, issuerSwitchedAt: state.issuerSwitchedAt ?? now().toISOString()}
-      await target.saveState(state)
-      break
-    case 'prune':
-      await target.clearState()
-      break
+  if (plan.phase === 'add-root' && state.rootAddedAt === undefined) {
+    state = {...state, rootAddedAt: now().toISOString()}
+    await target.saveState(state)
+  }
+  if (plan.phase === 'switch-issuer' && state.issuerSwitchedAt === undefined) {
+    state = {...state, issuerSwitchedAt: now().toISOString()}
+    await target.saveState(state)
   }
   return {backup, state, earliestPrune: earliestPrune(state, prepared.window)?.toISOString()}
+}
+
+/** After the restarts that follow add-root or prune: records add-root as done, or ends the rotation. */
+export async function completeRotation(
+  target: RotationTarget,
+  phase: RotationPhase,
+  state: RotationState,
+  now: () => Date = () => new Date(),
+): Promise<void> {
+  if (phase === 'add-root') await target.saveState({...state, rootAddCompletedAt: now().toISOString()})
+  if (phase === 'prune') await target.clearState()
 }

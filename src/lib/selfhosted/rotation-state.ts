@@ -37,7 +37,10 @@ export async function readLocalRotationState(certsDir: string): Promise<Rotation
       hint: 'Check the folder and its permissions.',
     })
   }
-  const parsed = JSON.parse(times) as Pick<RotationState, 'startedAt' | 'rootAddedAt' | 'issuerSwitchedAt'>
+  const parsed = JSON.parse(times) as Pick<
+    RotationState,
+    'startedAt' | 'rootAddedAt' | 'rootAddCompletedAt' | 'issuerSwitchedAt'
+  >
   const [newRootCertPem, pendingIssuerCertPem, pendingIssuerKeyPem, oldRootsCertPem] = await Promise.all(
     [files.newRoot, files.issuerCert, files.issuerKey, files.oldRoots].map((name) => read(name)),
   )
@@ -59,7 +62,12 @@ export async function writeLocalRotationState(certsDir: string, state: RotationS
   await writeFileAtomic(path.join(dir, files.issuerCert), state.pendingIssuerCertPem, 0o644)
   await writeFileAtomic(path.join(dir, files.issuerKey), state.pendingIssuerKeyPem, 0o600)
   await writeFileAtomic(path.join(dir, files.oldRoots), state.oldRootsCertPem, 0o644)
-  const times = {startedAt: state.startedAt, rootAddedAt: state.rootAddedAt, issuerSwitchedAt: state.issuerSwitchedAt}
+  const times = {
+    startedAt: state.startedAt,
+    rootAddedAt: state.rootAddedAt,
+    rootAddCompletedAt: state.rootAddCompletedAt,
+    issuerSwitchedAt: state.issuerSwitchedAt,
+  }
   await writeFileAtomic(path.join(dir, files.times), `${JSON.stringify(times, undefined, 2)}\n`, 0o600)
 }
 
