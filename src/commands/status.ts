@@ -7,6 +7,7 @@ import type {ComponentStatus} from '../lib/kube/index.js'
 import {ExitCode} from '../lib/output/exit-codes.js'
 import {outputFlag} from '../lib/output/format.js'
 import {renderProblems} from '../lib/output/problems.js'
+import {rotationNote} from '../lib/rotation/phases.js'
 
 interface StatusResult {
   namespace: string
@@ -16,6 +17,8 @@ interface StatusResult {
   components: ComponentStatus[]
   /** A trust bundle Sentry would regenerate or refuse: critical, exit 4. */
   problems: BundleProblem[]
+  /** A root rotation in progress, in one line. */
+  rotation?: string | undefined
 }
 
 const notInstalled = 'No status returned. Is Dapr initialized in your cluster?'
@@ -38,6 +41,7 @@ Exit codes: 0 all healthy, 3 a component is not healthy, 4 the trust bundle is b
     })
     const {kube, clients, controlPlane} = session
     const bundle = this.readBundleAlongside(session)
+    const rotation = kube.readRotationState(clients, controlPlane.namespace).catch(() => undefined)
     const components = await kube.readControlPlaneStatus(clients, controlPlane.namespace)
     if (components.length === 0)
       throw new UserError(notInstalled, {hint: `Nothing found in namespace ${controlPlane.namespace}.`})
@@ -48,9 +52,14 @@ Exit codes: 0 all healthy, 3 a component is not healthy, 4 the trust bundle is b
       sentryVersion: controlPlane.sentryVersion,
       components,
       problems: current ? kube.trustBundleProblems(current) : [],
+      rotation: current ? rotationNote(current.bundle, (await rotation)?.state) : undefined,
     }
     this.print(result, (format) =>
-      [kube.renderStatus(components, {wide: format === 'wide'}), ...renderProblems(result.problems)].join('\n'),
+      [
+        kube.renderStatus(components, {wide: format === 'wide'}),
+        ...renderProblems(result.problems),
+        ...(result.rotation ? [`Note: ${result.rotation}`] : []),
+      ].join('\n'),
     )
     if (result.problems.length > 0) process.exitCode = ExitCode.critical
     else if (!result.healthy) process.exitCode = ExitCode.warning

@@ -56,6 +56,8 @@ export interface ExpiryReportOptions {
   problems?: BundleProblem[]
   /** The issuer could not be read (the roots came from the ConfigMap alone): why, and what access it needs. */
   issuerUnreadable?: string | undefined
+  /** A line about a root rotation in progress, when there is one. */
+  rotation?: string | undefined
 }
 
 /** Rules whose verdict the certificate rows already carry, as their state. */
@@ -87,6 +89,7 @@ export function buildExpiryReport(bundle: TrustBundle, options: ExpiryReportOpti
   const problems = [...(options.problems ?? []), ...bundleProblems(bundle, options, now)]
   const prunable = certificates.filter((c) => !c.inUse && c.state === 'expired')
   const notes = [
+    ...(options.rotation === undefined ? [] : [options.rotation]),
     ...prunable.map(
       (c) =>
         `root ${c.subject} (serial ${c.serialNumber.slice(0, 8)}…) expired on ${rfc1123(c.notAfter)}; the issuer does not chain to it, so it can be pruned`,

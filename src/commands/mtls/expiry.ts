@@ -4,7 +4,9 @@ import {buildExpiryReport, expiryExitCode, type ExpiryReport, renderExpiryReport
 import {certsDirFlag, certsDirOf, kubernetesFlag} from '../../lib/flags.js'
 import {KubeCommand} from '../../lib/kube-command.js'
 import {outputFlag} from '../../lib/output/format.js'
+import {rotationNote} from '../../lib/rotation/phases.js'
 import {readCertsDir} from '../../lib/selfhosted/certs-dir.js'
+import {readLocalRotationState} from '../../lib/selfhosted/rotation-state.js'
 
 export default class Expiry extends KubeCommand<typeof Expiry> {
   static override summary = 'Show when the root and issuer certificates expire.'
@@ -34,8 +36,11 @@ Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 
     let report: ExpiryReport
     if (this.flags.kubernetes) {
       const {kube, clients, controlPlane} = await this.cluster()
-      const read = await kube.readTrustBundleOrAnchors(clients, controlPlane)
       const {namespace} = controlPlane
+      const [read, rotation] = await Promise.all([
+        kube.readTrustBundleOrAnchors(clients, controlPlane),
+        kube.readRotationState(clients, namespace).catch(() => undefined),
+      ])
       const readable = 'bundle' in read
       report = buildExpiryReport(
         readable ? read.bundle : {rootCertPem: read.rootCertPem, issuerCertPem: '', issuerKeyPem: ''},
@@ -46,6 +51,7 @@ Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 
           clockSkewMs: controlPlane.config.clockSkewMs,
           sentryVersion: controlPlane.sentryVersion,
           problems: readable ? kube.trustBundleProblems(read) : [],
+          rotation: readable ? rotationNote(read.bundle, rotation?.state) : undefined,
           issuerUnreadable: readable
             ? undefined
             : `needs get on secrets ${kube.trustBundleName} in namespace ${namespace} (${read.secretError}); roots read from the ConfigMap`,
@@ -53,7 +59,13 @@ Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 
       )
     } else {
       const {dir, bundle} = await readCertsDir(certsDirOf(this.flags))
-      report = buildExpiryReport(bundle, {source: 'self-hosted', location: dir, warnDays})
+      const rotation = await readLocalRotationState(dir).catch(() => undefined)
+      report = buildExpiryReport(bundle, {
+        source: 'self-hosted',
+        location: dir,
+        warnDays,
+        rotation: rotationNote(bundle, rotation),
+      })
     }
     this.print(report, (format) => renderExpiryReport(report, {wide: format === 'wide'}))
     process.exitCode = expiryExitCode(report.status)

@@ -167,3 +167,18 @@ export function sidecarsMissingRoot(sidecars: Sidecar[], newRootCertPem: string)
   }
   return {byOwner, count}
 }
+
+/** Pure: one line for status and expiry while a rotation is in progress; undefined when none is. */
+export function rotationNote(bundle: TrustBundle, state: RotationState | undefined): string | undefined {
+  if (state === undefined) return undefined
+  let status: RotationStatus
+  try {
+    status = rotationStatus(bundle, state)
+  } catch {
+    return 'a root rotation is in progress, but its state cannot be read: see `dapr mtls rotate --status`'
+  }
+  if (status.phase === 'none') return undefined
+  if (status.phase === 'conflict') return `a root rotation is in progress, but ${status.reason}`
+  const next = status.written ? `${status.phase} (to complete)` : status.phase
+  return `a root rotation is in progress (two roots are expected until it prunes); next phase: ${next}; see \`dapr mtls rotate --status\``
+}

@@ -148,7 +148,7 @@ export async function readWorkloadCertSettings(
   const defaults = {workloadCertTTL: '24h', allowedClockSkew: '15m'}
   const missing = await fs.stat(file).then(
     () => false,
-    (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+    (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT',
   )
   if (missing) return defaults
   const doc = parseDocument(await readConfigFile(file))
