@@ -137,7 +137,11 @@ export async function startInjectorWebhook(
   return {
     async stop() {
       await admission.deleteMutatingWebhookConfiguration({name: webhookName}).catch(() => undefined)
-      await new Promise<void>((resolve) => server.close(() => { resolve(); }))
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve()
+        }),
+      )
       rmSync(dir, {recursive: true, force: true})
     },
   }
