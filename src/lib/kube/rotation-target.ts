@@ -84,6 +84,8 @@ export function clusterRotationTarget(
       }))
     },
     async staleControlPlane(since) {
+      // Pod times have whole seconds: a pod started in the same second as the write counts as after it.
+      const sinceSecond = Math.floor(since.getTime() / 1000) * 1000
       const names = controlPlaneWorkloads.map((w) => w.name)
       const pods = await call(clients, {verb: 'list', resource: 'pods', namespace}, (requestOptions) =>
         clients.core.listNamespacedPod({namespace, labelSelector: `app in (${names.join(',')})`}, requestOptions),
@@ -92,7 +94,7 @@ export function clusterRotationTarget(
         .filter((pod) => pod.metadata?.deletionTimestamp === undefined)
         .filter((pod) => {
           const started = pod.status?.startTime ?? pod.metadata?.creationTimestamp
-          return started === undefined || new Date(started).getTime() < since.getTime()
+          return started === undefined || new Date(started).getTime() < sinceSecond
         })
         .map((pod) => `${namespace}/${pod.metadata?.name ?? ''}`)
         .sort()
