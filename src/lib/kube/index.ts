@@ -17,6 +17,7 @@ export {
   presentWorkloads,
   restartControlPlane,
   type RestartOutcome,
+  sentry as sentryWorkload,
   type Workload,
 } from './restart.js'
 export {
@@ -32,3 +33,4 @@ export {readControlPlaneStatus, renderStatus, type ComponentStatus} from './stat
 export {clusterTarget} from './target.js'
 export {restartWithSummary} from './restart-summary.js'
 export {appRestartProgress, assertAppRestartsDone, renderAppRestartSummary, resumeCommand} from './app-restarts.js'
+export {clusterSettingsTarget} from './settings-target.js'

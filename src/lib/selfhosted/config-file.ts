@@ -82,7 +82,7 @@ export async function planMtlsConfig(file: string, enabled: boolean): Promise<Co
 }
 
 /** Writes an edit: a new file never over one that appeared since; an edited one keeps its mode and a .bak copy. */
-export async function applyConfigEdit(edit: ConfigEdit, now = new Date()): Promise<void> {
+export async function applyConfigEdit(edit: ConfigEdit, now = new Date(), field = 'spec.mtls.enabled'): Promise<void> {
   const {file, change, text} = edit
   try {
     if (change === 'created') {
@@ -95,22 +95,7 @@ export async function applyConfigEdit(edit: ConfigEdit, now = new Date()): Promi
     }
   } catch (error) {
     throw new UserError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: 'Set spec.mtls.enabled in it by hand; everything else is in place.',
+      hint: `Set ${field} in it by hand; everything else is in place.`,
     })
   }
-}
-
-/** spec.mtls.enabled of a Configuration file; a missing file is an error that points at -k. */
-export async function readMtlsEnabled(file: string): Promise<boolean> {
-  let text: string
-  try {
-    text = await fs.readFile(file, 'utf8')
-  } catch {
-    throw new UserError(`no Dapr Configuration file at ${file}`, {
-      hint: 'Create one with `dapr init --enable-mtls`, or pass --config-file. To check a Kubernetes cluster, add -k.',
-    })
-  }
-  const doc = parseDocument(text)
-  if (doc.errors.length > 0) throw new UserError(`${file} is not valid YAML: ${firstLine(firstError(doc.errors))}`)
-  return doc.getIn(['spec', 'mtls', 'enabled']) === true
 }

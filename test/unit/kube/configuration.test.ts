@@ -23,6 +23,7 @@ describe('daprsystem Configuration', () => {
       allowedClockSkew: '1h30m',
       clockSkewMs: 5_400_000,
       workloadCertTTL: '12h',
+      tokenValidators: [],
       resourceVersion: undefined,
     })
   })
