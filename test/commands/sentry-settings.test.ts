@@ -197,29 +197,14 @@ describe('Sentry settings, self-hosted', function () {
     })
 
     it('plain http only with --insecure-source, and then with a warning', async () => {
-      const refused = await dapr([
-        'mtls',
-        'token-validator',
-        'add',
-        'jwks',
-        '--source',
-        'http://127.0.0.1:9000/jwks',
-        ...at(),
-      ])
+      const addHttp = (...extra: string[]) =>
+        dapr(['mtls', 'token-validator', 'add', 'jwks', '--source', 'http://127.0.0.1:9000/jwks', ...extra, ...at()])
+      const refused = await addHttp()
       assert.equal(refused.exitCode, 2)
       assertCleanFailure(refused)
       assert.match(refused.stderr, /^--source http:\/\/127\.0\.0\.1:9000\/jwks is plain http/)
       assert.equal(readFileSync(config, 'utf8'), initial)
-      const allowed = await dapr([
-        'mtls',
-        'token-validator',
-        'add',
-        'jwks',
-        '--source',
-        'http://127.0.0.1:9000/jwks',
-        '--insecure-source',
-        ...at(),
-      ])
+      const allowed = await addHttp('--insecure-source')
       assert.equal(allowed.exitCode, 0, allowed.stderr)
       assert.match(allowed.stderr, /comes over plain http/)
     })
