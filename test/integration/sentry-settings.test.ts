@@ -4,8 +4,7 @@
 // Sentry alone restarted, apps restarted for an mTLS switch), a Kubernetes-mode Sentry started afterwards signs with
 // the new settings, and what Helm does to the change is what the CLI says it does.
 import assert from 'node:assert/strict'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {type ApiProxy, startApiProxy} from '../cluster/api-proxy.js'
@@ -15,6 +14,7 @@ import {startSentry} from '../dapr/sentry.js'
 import type {SignResult} from '../dapr/sign-client.js'
 import {dapr} from '../helpers/cli.js'
 import {generateSigningKey, publicJwk, signJwt} from '../helpers/jwt.js'
+import {perTest} from '../helpers/per-test.js'
 import {
   adminKubeconfig,
   clients,
@@ -60,23 +60,27 @@ async function daprSystem(namespace = 'dapr-system'): Promise<Configuration> {
   return JSON.parse(await kubectl('get', 'configuration', 'daprsystem', '-n', namespace, '-o', 'json')) as Configuration
 }
 
+/** What someone else does with kubectl: a merge patch of spec.mtls of daprsystem. */
+function patchMtls(mtls: Record<string, unknown>, namespace = 'dapr-system'): Promise<string> {
+  return kubectl(
+    'patch',
+    'configuration',
+    'daprsystem',
+    '-n',
+    namespace,
+    '--type',
+    'merge',
+    '-p',
+    JSON.stringify({spec: {mtls}}),
+  )
+}
+
 /**
  * The API server takes a changed CRD schema a moment after the change: waits until a probe field written under
  * spec.mtls of daprsystem is dropped (`prunes`) or kept, and removes it.
  */
 async function untilMtlsPrunes(prunes: boolean, namespace = 'dapr-system'): Promise<void> {
-  const probe = (value: string | null) =>
-    kubectl(
-      'patch',
-      'configuration',
-      'daprsystem',
-      '-n',
-      namespace,
-      '--type',
-      'merge',
-      '-p',
-      JSON.stringify({spec: {mtls: {probe: value}}}),
-    )
+  const probe = (value: string | null) => patchMtls({probe: value}, namespace)
   for (const deadline = Date.now() + 30_000; ;) {
     await probe('x')
     const kept = (await daprSystem(namespace)).spec.mtls.probe !== undefined
@@ -98,31 +102,18 @@ async function templateAnnotation(kind: 'deployment' | 'statefulset', name: stri
 
 describe("Sentry's settings from the CLI", function () {
   this.timeout(180_000)
-  let work: string
-  const started: {stop(): Promise<void>}[] = []
-  const track = <T extends {stop(): Promise<void>}>(thing: T): T => {
-    started.push(thing)
-    return thing
-  }
-
-  beforeEach(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'dapr-sentry-settings-'))
-  })
-  afterEach(async () => {
-    for (const thing of started.splice(0).reverse()) await thing.stop()
-    await rm(work, {recursive: true, force: true})
-  })
+  const {work, track} = perTest('dapr-sentry-settings-')
 
   /** A JWKS file of one fresh key, and the key that signs tokens for it. */
   async function jwksKey(kid: string) {
     const key = generateSigningKey('rsa')
-    const file = path.join(work, `jwks-${kid}.json`)
+    const file = path.join(work(), `jwks-${kid}.json`)
     await writeFile(file, JSON.stringify({keys: [publicJwk(key.publicKey, kid)]}))
     return {...key, kid, file}
   }
 
   async function tokenFile(name: string, token: string): Promise<string> {
-    const file = path.join(work, `${name}.jwt`)
+    const file = path.join(work(), `${name}.jwt`)
     await writeFile(file, token)
     return file
   }
@@ -130,10 +121,10 @@ describe("Sentry's settings from the CLI", function () {
   describe('self-hosted, with real Sentry', () => {
     /** A certs directory and Configuration file made by `dapr init --enable-mtls`. */
     async function initSelfHosted(): Promise<{certs: string; config: string}> {
-      const certs = path.join(work, 'certs')
-      const config = path.join(work, 'config.yaml')
+      const certs = path.join(work(), 'certs')
+      const config = path.join(work(), 'config.yaml')
       const result = await dapr(['init', '--enable-mtls', '--certs-dir', certs, '--config-file', config], {
-        env: {HOME: work},
+        env: {HOME: work()},
       })
       assert.equal(result.exitCode, 0, result.stderr)
       return {certs, config}
@@ -283,7 +274,7 @@ describe("Sentry's settings from the CLI", function () {
     describe('through a proxy that holds the patch back', () => {
       let proxy: ApiProxy
       beforeEach(async () => {
-        proxy = await startApiProxy(adminKubeconfig(), work)
+        proxy = await startApiProxy(adminKubeconfig(), work())
         proxy.setRule((request) =>
           request.method === 'PATCH' && /\/configurations\/daprsystem$/.test(request.url.split('?')[0] ?? '')
             ? {kind: 'delay-request', ms: 2500}
@@ -308,17 +299,7 @@ describe("Sentry's settings from the CLI", function () {
         while (!proxy.requests.some((request) => request.method === 'PATCH')) {
           await new Promise((resolve) => setTimeout(resolve, 50))
         }
-        await kubectl(
-          'patch',
-          'configuration',
-          'daprsystem',
-          '-n',
-          namespace,
-          '--type',
-          'merge',
-          '-p',
-          '{"spec":{"mtls":{"allowedClockSkew":"20m"}}}',
-        )
+        await patchMtls({allowedClockSkew: '20m'})
         const result = await running
         assert.equal(result.exitCode, 1, result.stderr)
         const [failure, hint] = result.stderr.trimEnd().split('\n').slice(-2)
@@ -439,7 +420,7 @@ describe("Sentry's settings from the CLI", function () {
 
     it('a Kubernetes-mode Sentry started after set -k and token-validator add -k signs a pod for the new TTL and a JWT client through JWKS', async () => {
       const {core} = clients()
-      const caFile = path.join(work, 'ca.crt')
+      const caFile = path.join(work(), 'ca.crt')
       await writeFile(caFile, (await readClusterBundle(namespace)).configMapCaCrt ?? '')
       const [pod] = (await core.listNamespacedPod({namespace: 'apps', labelSelector: 'app=checkout'})).items
       assert.ok(pod?.metadata?.name && pod.metadata.uid)
