@@ -237,7 +237,7 @@ describe("Sentry's settings from the CLI", function () {
         result.stdout,
         'Updated spec.mtls of daprsystem in namespace dapr-system:\n  workloadCertTTL: 24h → 2h\n  allowedClockSkew: 15m → 1m',
       )
-      assert.match(result.stderr, /Only Sentry reads workloadCertTTL, allowedClockSkew, and only when it starts/)
+      assert.match(result.stderr, /Only Sentry reads workloadCertTTL and allowedClockSkew, and only when it starts/)
       assert.match(result.stderr, /--set global\.mtls\.workloadCertTTL=2h,global\.mtls\.allowedClockSkew=1m/)
       assert.match(result.stderr, /dapr-sentry has restarted with the new settings/)
 

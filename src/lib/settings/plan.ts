@@ -136,6 +136,11 @@ function ownerConsequences(owners: Owner[], edit: MtlsEdit): string[] {
   return lines
 }
 
+/** "a", "a and b", "a, b and c". */
+function wordList(words: string[]): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1) ?? ''}` : (words[0] ?? '')
+}
+
 function jwksTokenShape(context: SettingsContext): string {
   const audience =
     context.sentryId ??
@@ -153,7 +158,7 @@ function consequences(current: MtlsSpec, edit: MtlsEdit, context: SettingsContex
   if (context.mode === 'kubernetes') {
     if (sentryChanged.length > 0) {
       lines.push(
-        `Only Sentry reads ${sentryChanged.join(', ')}, and only when it starts: the change applies once dapr-sentry restarts (--restart does it); nothing else needs a restart.`,
+        `Only Sentry reads ${wordList(sentryChanged)}, and only when it starts: the change applies once dapr-sentry restarts (--restart does it); nothing else needs a restart.`,
       )
     }
     if (fields.has('workloadCertTTL')) {
