@@ -118,18 +118,18 @@ describe("Sentry's settings from the CLI", function () {
     return file
   }
 
-  describe('self-hosted, with real Sentry', () => {
-    /** A certs directory and Configuration file made by `dapr init --enable-mtls`. */
-    async function initSelfHosted(): Promise<{certs: string; config: string}> {
-      const certs = path.join(work(), 'certs')
-      const config = path.join(work(), 'config.yaml')
-      const result = await dapr(['init', '--enable-mtls', '--certs-dir', certs, '--config-file', config], {
-        env: {HOME: work()},
-      })
-      assert.equal(result.exitCode, 0, result.stderr)
-      return {certs, config}
-    }
+  /** A certs directory and Configuration file made by `dapr init --enable-mtls`. */
+  async function initSelfHosted(): Promise<{certs: string; config: string}> {
+    const certs = path.join(work(), 'certs')
+    const config = path.join(work(), 'config.yaml')
+    const result = await dapr(['init', '--enable-mtls', '--certs-dir', certs, '--config-file', config], {
+      env: {HOME: work()},
+    })
+    assert.equal(result.exitCode, 0, result.stderr)
+    return {certs, config}
+  }
 
+  describe('self-hosted, with real Sentry', () => {
     for (const version of SENTRY_VERSIONS) {
       it(`Sentry ${version} signs for 24h from the file dapr init wrote, and for 2m after \`mtls set --workload-cert-ttl 2m\``, async () => {
         const {certs, config} = await initSelfHosted()
@@ -210,6 +210,27 @@ describe("Sentry's settings from the CLI", function () {
         assert.match(insecure.error ?? '', /^InvalidArgument: the requested validator is not enabled/)
       })
     }
+  })
+
+  describe('self-hosted, a URL Sentry cannot fetch', () => {
+    it('makes Sentry exit at start, as token-validator add says before writing; removing it lets Sentry start again', async () => {
+      const {certs, config} = await initSelfHosted()
+      // Nothing listens on port 1.
+      const url = 'https://127.0.0.1:1/jwks.json'
+      const added = await dapr(['mtls', 'token-validator', 'add', 'jwks', '--source', url, '--config-file', config])
+      assert.equal(added.exitCode, 0, added.stderr)
+      assert.match(
+        added.stderr,
+        /Sentry fetches https:\/\/127\.0\.0\.1:1\/jwks\.json when it starts and exits if it cannot/,
+      )
+      const failing = track(await startSentry({version: '1.18.0', credentialsDir: certs, configFile: config}))
+      await assert.rejects(failing.ready(), /failed to fetch JWKS/)
+      assert.match(failing.fatal() ?? '', /connection refused/)
+
+      assert.equal((await dapr(['mtls', 'token-validator', 'remove', 'jwks', '--config-file', config])).exitCode, 0)
+      const sentry = track(await startSentry({version: '1.18.0', credentialsDir: certs, configFile: config}))
+      await sentry.ready()
+    })
   })
 
   describe('-k on the test cluster', () => {

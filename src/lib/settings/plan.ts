@@ -194,7 +194,27 @@ function consequences(current: MtlsSpec, edit: MtlsEdit, context: SettingsContex
       )
     }
   }
+  lines.push(...fetchedSources(current, next, context))
   return lines
+}
+
+/** Sentry fetches a URL source when it starts and exits when it cannot: say so for each URL the change adds. */
+function fetchedSources(current: MtlsSpec, next: MtlsSpec, context: SettingsContext): string[] {
+  const sources = (mtls: MtlsSpec) =>
+    tokenValidatorsOf(mtls)
+      .map((validator) => validator.options?.source)
+      .filter((source): source is string => typeof source === 'string' && /^https?:\/\//.test(source))
+  const before = new Set(sources(current))
+  const undo =
+    context.mode === 'kubernetes'
+      ? 'a dapr-sentry restart then does not finish (the new pod fails, the running one is kept) and `dapr mtls token-validator remove jwks -k` undoes the change'
+      : 'remove it with `dapr mtls token-validator remove jwks` to start Sentry again'
+  return sources(next)
+    .filter((source) => !before.has(source))
+    .map(
+      (source) =>
+        `Sentry fetches ${source} when it starts and exits if it cannot (unreachable, a certificate it does not trust, not a JWKS): make sure Sentry can reach it; otherwise ${undo}.`,
+    )
 }
 
 /** Pure: the plan of an edit to spec.mtls as it is now. Fields whose value would not change are left out. */

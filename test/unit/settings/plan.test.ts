@@ -170,6 +170,24 @@ describe('settings plan', () => {
       )
     })
 
+    it('a URL source added: Sentry fetches it at start and exits if it cannot; an inline JWKS says nothing of the kind', () => {
+      const url = planEdit(installed, {tokenValidators: [jwks]}, cluster()).consequences
+      assert.ok(
+        url.some((line) =>
+          /^Sentry fetches https:\/\/issuer\.example\/jwks\.json when it starts and exits if it cannot .*remove jwks -k/.test(
+            line,
+          ),
+        ),
+        url.join('\n'),
+      )
+      const inline = {name: 'jwks', options: {source: '{"keys":[]}'}}
+      assert.ok(
+        !planEdit(installed, {tokenValidators: [inline]}, selfHosted).consequences.some((l) => /fetches/.test(l)),
+      )
+      const kept = planEdit({...installed, tokenValidators: [jwks]}, {workloadCertTTL: '1h'}, selfHosted).consequences
+      assert.ok(!kept.some((line) => /fetches/.test(line)))
+    })
+
     it('-k: Argo CD and Flux revert at their next sync', () => {
       const lines = planEdit(
         installed,
