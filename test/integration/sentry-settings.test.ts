@@ -284,7 +284,15 @@ describe("Sentry's settings from the CLI", function () {
       }
     })
 
-    it('without --restart nothing restarts, and the command says how to restart Sentry', async () => {
+    it('--dry-run shows the change and writes nothing; without --restart nothing restarts, and the command says how to restart Sentry', async () => {
+      const before = await daprSystem()
+      const dryRun = await daprK(home(), ['mtls', 'set', '-k', '--workload-cert-ttl', '12h', '--dry-run'])
+      assert.equal(dryRun.exitCode, 0, dryRun.stderr)
+      assert.match(
+        dryRun.stdout,
+        /^spec\.mtls of daprsystem in namespace dapr-system:\n {2}workloadCertTTL: 24h → 12h\nNote: /,
+      )
+      assert.equal((await daprSystem()).metadata.resourceVersion, before.metadata.resourceVersion)
       const result = await daprK(home(), ['mtls', 'set', '-k', '--workload-cert-ttl', '12h'])
       assert.equal(result.exitCode, 0, result.stderr)
       assert.match(result.stderr, /kubectl rollout restart deployment\/dapr-sentry -n dapr-system \(or add --restart\)/)
