@@ -11,7 +11,7 @@ rmSync(path.join(root, 'dist'), {recursive: true, force: true})
 
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/index.ts', 'src/commands/**/*.ts'],
+  entryPoints: ['src/index.ts', 'src/help.ts', 'src/commands/**/*.ts', 'src/hooks/*.ts'],
   outbase: 'src',
   outdir: 'dist',
   bundle: true,

@@ -24,12 +24,14 @@ import {initSelfHosted, renderSelfHostedInit, type SelfHostedInitResult} from '.
 export default class Init extends BaseCommand<typeof Init> {
   static override summary = 'Set up Dapr mTLS certificates, or install the Dapr control plane with them (-k).'
   static override description = `With -k: installs the control plane with Helm (release dapr; the namespace is created if missing), mTLS on unless --enable-mtls=false. Certificates you bring, or make with --generate-certs, are checked by Sentry's rules before Helm runs and reach Helm in a temporary 0600 values file, never on its command line; without them Sentry generates its own.
-Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates directory (keys mode 0600) and a Dapr Configuration file with spec.mtls.enabled: true (an existing file is edited in place, comments kept). Existing certificates are never replaced without --force.`
+Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates directory (keys mode 0600) and a Dapr Configuration file with spec.mtls.enabled: true (an existing file is edited in place, comments kept). Existing certificates are never replaced without --force. Every place is checked for writing before the first write.
+An encrypted key's passphrase comes from DAPR_MTLS_KEY_PASSPHRASE, or is asked on the terminal (three tries).`
 
   static override examples = [
     '<%= config.bin %> init -k --generate-certs --root-key-out root.key --enable-ha --wait',
     '<%= config.bin %> init -k --chart ./dapr-1.16.2.tgz --runtime-version 1.16.2 --dry-run',
-    '<%= config.bin %> init --enable-mtls --valid-until 730 --root-key-out ~/.dapr/root.key',
+    '<%= config.bin %> init --enable-mtls --root-key-out ~/.dapr/root.key',
+    '<%= config.bin %> init --enable-mtls --valid-until 730 --trust-domain example.org',
     '<%= config.bin %> init --enable-mtls=false',
   ]
 
@@ -65,7 +67,7 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
     const {installDapr, installedMessage} = await import('../lib/helm/install.js')
     const outcome = await installDapr(options, {
       dryRun: this.flags['dry-run'] ?? false,
-      keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
+      keyOptions: {prompt: passphrasePrompt()},
       progress: this.progress.bind(this),
     })
     if (outcome.dryRun) {
@@ -88,12 +90,14 @@ Without -k: creates ca.crt, issuer.crt and issuer.key in the certificates direct
       mode: resolveRenewalMode(this.flags),
       trustDomain: this.flags['trust-domain'] ?? 'cluster.local',
       sentryVersion: this.flags['sentry-version'],
+      trustDomainGiven: this.flags['trust-domain'] !== undefined,
       force: this.flags.force ?? false,
       rootKeyOut: this.flags['root-key-out'],
-      keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
+      keyOptions: {prompt: passphrasePrompt()},
     })
     for (const warning of result.warnings) this.progress('warning', warning)
     if (result.backupDir) this.progress('info', `Previous certificates saved in ${result.backupDir}`)
+    if (result.configFileBackup) this.progress('info', `Previous Configuration saved as ${result.configFileBackup}`)
     if (result.rootKeyFile)
       this.progress('info', `Root private key written to ${result.rootKeyFile} (mode 0600); keep it safe`)
     this.print(result, () => renderSelfHostedInit(result))

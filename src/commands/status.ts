@@ -49,7 +49,9 @@ Exit codes: 0 all healthy, 3 a component is not healthy, 4 the trust bundle is b
       components,
       problems: current ? kube.trustBundleProblems(current) : [],
     }
-    this.print(result, () => [kube.renderStatus(components), ...renderProblems(result.problems)].join('\n'))
+    this.print(result, (format) =>
+      [kube.renderStatus(components, {wide: format === 'wide'}), ...renderProblems(result.problems)].join('\n'),
+    )
     if (result.problems.length > 0) process.exitCode = ExitCode.critical
     else if (!result.healthy) process.exitCode = ExitCode.warning
     return result

@@ -10,13 +10,14 @@ import {
   expiryLevel,
   type ExpiryLevel,
   hintFor,
+  hoursPhrase,
   type TrustBundle,
   validateBundle,
 } from './certs/index.js'
 import {ExitCode} from './output/exit-codes.js'
 import {renderProblems} from './output/problems.js'
-import {renderTable} from './output/table.js'
-import {goTimeString, rfc1123} from './output/time-layouts.js'
+import {type RowTone, renderTable} from './output/table.js'
+import {goTimeString, rfc1123, shortUtc} from './output/time-layouts.js'
 
 /** Why a bundle is broken whatever its dates say: Sentry would refuse it, or would regenerate it. */
 export interface BundleProblem {
@@ -127,28 +128,69 @@ export function headlineRoot<T extends Pick<CertificateInfo, 'role' | 'inUse' | 
   )
 }
 
-export function renderExpiryReport(report: ExpiryReport): string {
+/** A row's tone: expired or not yet valid is critical (red on a terminal), expiring a warning (yellow). */
+function tone(state: CertificateState): RowTone {
+  return state === 'expiring' ? 'warning' : state === 'valid' ? undefined : 'critical'
+}
+
+/** The first 8 hex digits of the SHA-256 fingerprint: enough to tell two roots with the same subject apart. */
+const shortFingerprint = (fingerprint: string): string => fingerprint.replaceAll(':', '').slice(0, 8)
+
+/**
+ * The official first line, then one row per certificate. The table fits 80 columns; `wide` adds the subject, the
+ * serial and the whole fingerprint.
+ */
+export function renderExpiryReport(report: ExpiryReport, options: {wide?: boolean} = {}): string {
   const root = headlineRoot(report.certificates)
   const lines: string[] = []
   if (root) {
-    lines.push(`Root certificate expires in ${root.hoursLeft} hours. Expiry date: ${goTimeString(root.notAfter)}`)
+    lines.push(`Root certificate ${hoursPhrase(root.notAfter)}. Expiry date: ${goTimeString(root.notAfter)}`)
     lines.push('')
   }
-  lines.push(
-    renderTable(
-      ['CERTIFICATE', 'SUBJECT', 'EXPIRES', 'DAYS LEFT', 'STATE'],
-      [
-        ...report.certificates.map((c) => [
-          c.role === 'root' && !c.inUse ? 'root (extra)' : c.role,
-          c.subject,
-          rfc1123(c.notAfter),
-          String(c.daysLeft),
-          c.state,
-        ]),
-        ...(report.issuerUnreadable === undefined ? [] : [['issuer', 'not readable', '-', '-', 'unknown']]),
-      ],
-    ),
-  )
+  const {certificates} = report
+  const tones = [
+    ...certificates.map((c) => tone(c.state)),
+    ...(report.issuerUnreadable === undefined ? [] : [undefined]),
+  ]
+  const role = (c: CertificateInfo) => (c.role === 'root' && !c.inUse ? 'root (extra)' : c.role)
+  const unreadable = report.issuerUnreadable === undefined
+  if (options.wide) {
+    lines.push(
+      renderTable(
+        ['CERTIFICATE', 'SUBJECT', 'SERIAL', 'SHA-256', 'EXPIRY DATE', 'EXPIRES', 'STATE'],
+        [
+          ...certificates.map((c) => [
+            role(c),
+            c.subject,
+            c.serialNumber,
+            c.sha256Fingerprint,
+            rfc1123(c.notAfter),
+            c.timeLeft,
+            c.state,
+          ]),
+          ...(unreadable ? [] : [['issuer', 'not readable', '-', '-', '-', '-', 'unknown']]),
+        ],
+        {tones},
+      ),
+    )
+  } else {
+    lines.push(
+      renderTable(
+        ['CERTIFICATE', 'SHA-256', 'EXPIRY DATE', 'EXPIRES', 'STATE'],
+        [
+          ...certificates.map((c) => [
+            role(c),
+            shortFingerprint(c.sha256Fingerprint),
+            shortUtc(c.notAfter),
+            c.timeLeft,
+            c.state,
+          ]),
+          ...(unreadable ? [] : [['issuer', 'not readable', '-', '-', 'unknown']]),
+        ],
+        {tones},
+      ),
+    )
+  }
   if (report.issuerUnreadable !== undefined) lines.push(`Issuer: ${report.issuerUnreadable}`)
   lines.push(...renderProblems(report.problems))
   for (const note of report.notes) lines.push(`Note: ${note}`)

@@ -3,6 +3,7 @@
 // everywhere; and the one rule that a flag of the other mode is refused rather than silently ignored.
 import {Flags} from '@oclif/core'
 
+import {parseGoDuration} from './certs/duration.js'
 import {UsageError} from './errors.js'
 import {defaultCertsDir} from './selfhosted/certs-dir.js'
 
@@ -25,6 +26,41 @@ export const sentryVersionFlag = Flags.string({
   summary: 'Sentry version, e.g. 1.18.0 [default: the ECDSA-only issuer key rule every Sentry accepts].',
 })
 
+/** Seconds from plain seconds (30) or a Go duration (30s, 5m, 1h30m), one parser for every timeout flag. */
+export function parseSeconds(text: string, flag: string): number {
+  const fail = (): never => {
+    throw new UsageError(
+      `--${flag} "${text}" is not a duration`,
+      'Give seconds (30) or a duration such as 30s, 5m or 1h30m.',
+    )
+  }
+  let seconds: number
+  if (/^\d+(\.\d+)?$/.test(text.trim())) seconds = Number(text)
+  else {
+    try {
+      seconds = parseGoDuration(text, `--${flag}`) / 1000
+    } catch {
+      return fail()
+    }
+  }
+  if (!(seconds >= 1)) {
+    throw new UsageError(
+      `--${flag} must be at least 1 second (got ${text})`,
+      'Give seconds (30) or a duration such as 30s or 5m.',
+    )
+  }
+  return seconds
+}
+
+/** A timeout flag: seconds or a duration, read by parseSeconds. */
+export function timeoutFlag(flag: string, options: {summary: string; helpGroup?: string}) {
+  return Flags.custom<number>({
+    ...options,
+    helpValue: '<seconds|duration>',
+    parse: (input) => Promise.resolve(parseSeconds(input, flag)),
+  })()
+}
+
 export const bringYourOwnFlags = {
   'ca-root-certificate': Flags.string({summary: 'Root certificate(s) you bring (PEM).'}),
   'issuer-public-certificate': Flags.string({summary: 'Issuer certificate you bring (PEM).'}),
@@ -37,9 +73,8 @@ export const clusterFlags = {
     helpGroup: 'KUBERNETES',
   }),
   context: Flags.string({summary: 'The kubeconfig context to use.', helpGroup: 'KUBERNETES'}),
-  'request-timeout': Flags.integer({
-    summary: 'Seconds one request to the API server may take [default: 30].',
-    min: 1,
+  'request-timeout': timeoutFlag('request-timeout', {
+    summary: 'How long one request to the API server may take: seconds or a duration such as 30s, 2m [default: 30s].',
     helpGroup: 'KUBERNETES',
   }),
   namespace: Flags.string({

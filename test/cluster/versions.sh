@@ -10,4 +10,6 @@ CLUSTER_BIN=$CLUSTER_CACHE/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VE
 # DAPR_DAPRD_VERSION (which must be the dapr version test/dapr/go/go.mod requires).
 DAPR_SENTRY_VERSIONS="v1.16.2 v1.18.0"
 DAPR_DAPRD_VERSION=v1.18.0
+# The real Helm chart (charts/dapr of the dapr module) for the init -k tests.
+DAPR_CHART_VERSIONS="v1.16.2"
 DAPR_BIN=$CLUSTER_CACHE/dapr

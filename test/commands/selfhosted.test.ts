@@ -106,7 +106,7 @@ describe('self-hosted mTLS', function () {
         const result = await init('--root-key-out', work.path('root.key'))
         assert.equal(result.exitCode, 1, result.stderr)
         assertCleanFailure(result)
-        assert.match(result.stderr, /config\.yaml is not a valid YAML Configuration: .*\n.*nothing was changed/)
+        assert.match(result.stderr, /config\.yaml is not a Dapr Configuration: .*\n.*nothing was changed/)
         assert.doesNotMatch(result.stderr, /unexpected error/)
         assert.equal(existsSync(certs), false)
         assert.equal(existsSync(work.path('root.key')), false)
@@ -365,7 +365,8 @@ describe('self-hosted mTLS', function () {
         result.stdout.split('\n')[0]!,
         /^Root certificate expires in 87\d\d hours\. Expiry date: \d{4}-\d\d-\d\d [\d:]{8} \+0000 UTC$/,
       )
-      assert.match(result.stdout, /issuer\s+O=spiffe:\/\/cluster.local\/ns\/default\/dapr-sentry/)
+      const wide = await expiry('-o', 'wide')
+      assert.match(wide.stdout, /issuer\s+O=spiffe:\/\/cluster.local\/ns\/default\/dapr-sentry/)
     })
 
     it('exits 3 for a 10-day bundle', async () => {
@@ -405,11 +406,11 @@ describe('self-hosted mTLS', function () {
       const result = await dapr(['mtls', 'env', ...at()])
       assert.equal(result.exitCode, 0, result.stderr)
       assert.doesNotMatch(result.stdout, /PRIVATE KEY/)
-      const script = `eval "$1"; printf '%s\\n---\\n%s\\n---\\n%s' "$DAPR_TRUST_ANCHORS" "$DAPR_CERT_KEY" "$NAMESPACE"`
+      const script = `eval "$1"; printf '%s\\n---\\n%s\\n---\\n%s' "$DAPR_TRUST_ANCHORS" "$DAPR_CONTROLPLANE_TRUST_DOMAIN" "$NAMESPACE"`
       const shell = await execa('bash', ['-c', script, 'bash', result.stdout])
-      const [anchors, key, namespace] = shell.stdout.split('\n---\n')
+      const [anchors, trustDomain, namespace] = shell.stdout.split('\n---\n')
       assert.equal(anchors, work.read('certs/ca.crt').trimEnd())
-      assert.equal(key, work.read('certs/issuer.key').trimEnd())
+      assert.equal(trustDomain, 'cluster.local')
       assert.equal(namespace, 'default')
     })
   })

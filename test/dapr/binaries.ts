@@ -65,3 +65,13 @@ async function locate(): Promise<DaprBinaries> {
   }
   return binaries
 }
+
+/** The real Helm chart of a Dapr version, copied out of the dapr module by `build.sh chart`. */
+export async function realChart(version = '1.16.2'): Promise<string> {
+  const {binDir} = await daprBinaries()
+  const chart = path.join(binDir, 'charts', `dapr-${version}`)
+  await access(path.join(chart, 'Chart.yaml'), constants.R_OK).catch(() => {
+    throw new Error(`the real Dapr ${version} chart is missing at ${chart}; run \`npm run dapr:build\` first`)
+  })
+  return chart
+}

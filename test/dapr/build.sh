@@ -2,7 +2,7 @@
 # Builds real Dapr for the tests from pinned Go modules: Sentry of each version in $DAPR_SENTRY_VERSIONS (through a
 # throwaway wrapper module per version), daprd (our own main in test/dapr/go, which adds the components the tests need
 # to upstream's daprd) and the sign client (test/dapr/go/cmd/signclient). Usage: build.sh [sentry] [daprd] [signclient]
-# (default: all). Output is cached in $DAPR_BIN with a stamp beside each binary; a warm run checks the stamps and
+# [chart] (default: all; chart copies the real Helm chart out of the dapr module). Output is cached in $DAPR_BIN with a stamp beside each binary; a warm run checks the stamps and
 # returns in well under a second. Dapr binaries are checked by dapr version (also read back from Go's build info),
 # ours by a hash of their sources and flags, so an edit rebuilds them.
 # The whole script is one brace group, so bash parses it before running it: editing this file during a long build
@@ -124,12 +124,33 @@ build_signclient() {
   build_own signclient cmd/signclient '' '-s -w'
 }
 
+# The real Helm chart ships inside the dapr module (charts/dapr with its subcharts): a copy of it, per version, for
+# the `init -k` tests. The module is already downloaded by the Sentry build of the same version.
+build_chart() {
+  local version out stamp
+  for version in $DAPR_CHART_VERSIONS; do
+    out="$DAPR_BIN/charts/dapr-${version#v}"
+    stamp="github.com/dapr/dapr@$version charts/dapr"
+    if [ -f "$out/Chart.yaml" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ]; then continue; fi
+    local dir
+    dir=$(cd /tmp && GOFLAGS= go mod download -json "github.com/dapr/dapr@$version" | grep '"Dir"' | cut -d'"' -f4)
+    [ -f "$dir/charts/dapr/Chart.yaml" ] || { log "no charts/dapr in github.com/dapr/dapr@$version"; exit 1; }
+    rm -rf "$out" "$out.stamp"
+    mkdir -p "$(dirname "$out")"
+    cp -r "$dir/charts/dapr" "$out.partial"
+    chmod -R u+w "$out.partial"
+    mv "$out.partial" "$out"
+    printf '%s\n' "$stamp" >"$out.stamp"
+    log "chart dapr ${version#v} copied from the module"
+  done
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(sentry daprd signclient)
+[ ${#targets[@]} -gt 0 ] || targets=(sentry daprd signclient chart)
 for t in "${targets[@]}"; do
   case $t in
-    sentry | daprd | signclient) ;;
-    *) log "unknown target '$t'; targets: sentry daprd signclient"; exit 2 ;;
+    sentry | daprd | signclient | chart) ;;
+    *) log "unknown target '$t'; targets: sentry daprd signclient chart"; exit 2 ;;
   esac
 done
 for t in "${targets[@]}"; do "build_$t"; done

@@ -15,7 +15,7 @@ export interface CliResult {
 
 export async function dapr(
   args: string[],
-  options: {env?: Record<string, string>; input?: string} = {},
+  options: {env?: Record<string, string>; input?: string; timeoutMs?: number} = {},
 ): Promise<CliResult> {
   if (!existsSync(path.join(root, 'dist', 'commands'))) throw new Error('dist/ is missing: run `npm run build` first')
   const result = await execa('node', [runJs, ...args], {
@@ -23,6 +23,8 @@ export async function dapr(
     env: {NO_COLOR: '1', ...options.env},
     input: options.input ?? '',
     cwd: root,
+    // A command that hangs is killed rather than left spinning after its test gave up.
+    ...(options.timeoutMs === undefined ? {} : {timeout: options.timeoutMs}),
   })
   return {exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr}
 }

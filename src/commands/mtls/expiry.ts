@@ -14,6 +14,7 @@ Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 
   static override selfHostedOnlyFlags = ['certs-dir']
   static override examples = [
     '<%= config.bin %> mtls expiry',
+    '<%= config.bin %> mtls expiry -o wide',
     '<%= config.bin %> mtls expiry -k --warn-days 60 -o json',
   ]
 
@@ -54,7 +55,7 @@ Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 
       const {dir, bundle} = await readCertsDir(certsDirOf(this.flags))
       report = buildExpiryReport(bundle, {source: 'self-hosted', location: dir, warnDays})
     }
-    this.print(report, () => renderExpiryReport(report))
+    this.print(report, (format) => renderExpiryReport(report, {wide: format === 'wide'}))
     process.exitCode = expiryExitCode(report.status)
     return report
   }

@@ -27,13 +27,21 @@ interface MtlsResult {
   problems?: BundleProblem[]
 }
 
+const selfHostedMtlsNote =
+  "Self-hosted, daprd turns mTLS on with its --enable-mtls flag, not with this file (Sentry reads the file's workloadCertTTL, allowedClockSkew and tokenValidators)."
+
 export default class Mtls extends KubeCommand<typeof Mtls> {
   static override summary =
     "Show the mTLS settings: on or off, Sentry's certificate TTL, clock skew and token validators."
-  static override description = `With -k: reads spec.mtls of the daprsystem Configuration, and the trust domain and version of the dapr-sentry that runs. Without -k: reads the self-hosted Configuration file Sentry reads.`
+  static override description = `With -k: reads spec.mtls of the daprsystem Configuration, and the trust domain and version of the dapr-sentry that runs. Without -k: reads the self-hosted Configuration file Sentry reads; self-hosted, daprd's own --enable-mtls flag is what turns mTLS on.`
 
   static override selfHostedOnlyFlags = ['config-file']
-  static override examples = ['<%= config.bin %> mtls -k', '<%= config.bin %> mtls -k -o json']
+  static override examples = [
+    '<%= config.bin %> mtls',
+    '<%= config.bin %> mtls --config-file ~/.dapr/config.yaml -o json',
+    '<%= config.bin %> mtls -k',
+    '<%= config.bin %> mtls -k -o json',
+  ]
 
   static override flags = {
     kubernetes: kubernetesFlag,
@@ -43,7 +51,7 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
 
   async run(): Promise<MtlsResult> {
     let result: MtlsResult
-    let where: string
+    let sentence: string
     if (this.flags.kubernetes) {
       const session = await this.cluster()
       const {controlPlane} = session
@@ -68,23 +76,18 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
         sentryVersion: controlPlane.sentryVersion,
         problems: current ? session.kube.trustBundleProblems(current) : [],
       }
-      where = 'your Kubernetes cluster'
+      // The official sentence, trailing space included, so scripts that match it keep working.
+      sentence = `Mutual TLS is ${config.mtlsEnabled ? 'enabled' : 'disabled'} in your Kubernetes cluster `
     } else {
       const file = this.flags['config-file'] ?? defaultConfigFile()
       const {mtlsEnabled, allowedClockSkew, workloadCertTTL, tokenValidators} = await readSentrySettings(file)
       result = {mtlsEnabled, location: file, allowedClockSkew, workloadCertTTL, tokenValidators}
-      where = `the self-hosted configuration ${file}`
+      // Self-hosted, the file does not switch mTLS (DESIGN.md section 11): saying "enabled" would mislead.
+      sentence = `spec.mtls.enabled is ${result.mtlsEnabled} in the self-hosted configuration ${file}\n${selfHostedMtlsNote}`
     }
-    // The official sentence, trailing space included, so scripts that match it keep working.
     const problems = result.problems ?? []
     const mode = this.flags.kubernetes ? 'kubernetes' : 'self-hosted'
-    this.print(result, () =>
-      [
-        `Mutual TLS is ${result.mtlsEnabled ? 'enabled' : 'disabled'} in ${where} `,
-        renderSettings(result, mode),
-        ...renderProblems(problems),
-      ].join('\n'),
-    )
+    this.print(result, () => [sentence, renderSettings(result, mode), ...renderProblems(problems)].join('\n'))
     if (problems.length > 0) process.exitCode = ExitCode.critical
     return result
   }

@@ -8,6 +8,7 @@ import {
   defaultTimeoutSeconds,
   kubernetesFlag,
   sentryVersionFlag,
+  timeoutFlag,
   validUntilFlag,
 } from '../../lib/flags.js'
 import {type ClusterSession, KubeCommand} from '../../lib/kube-command.js'
@@ -19,6 +20,7 @@ import {modeMessage, resolveRenewalMode} from '../../lib/renewal/mode.js'
 import {clusterNextSteps} from '../../lib/renewal/next-steps.js'
 import {renderPlan} from '../../lib/renewal/plan.js'
 import {applyRenewal, prepareRenewal, type RenewalResult} from '../../lib/renewal/renew.js'
+import {renewalNextSteps} from '../../lib/selfhosted/next-steps.js'
 import {certsDirTarget} from '../../lib/selfhosted/target.js'
 
 type Result = RenewalResult & {restarts: RestartOutcome[]; nextSteps: string[]}
@@ -26,16 +28,19 @@ type Result = RenewalResult & {restarts: RestartOutcome[]; nextSteps: string[]}
 export default class RenewCertificate extends KubeCommand<typeof RenewCertificate> {
   static override summary = 'Renew the root and issuer certificates.'
   static override description = `Three modes: fresh certificates (default); a new root signed with an existing root key (--private-key), which keeps the root public key so workloads keep trusting it; or certificates you bring (--ca-root-certificate, --issuer-public-certificate, --issuer-private-key), checked the way Sentry checks them before anything is written.
-With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Helm), after a local backup; --restart then restarts dapr-sentry first, then the rest of the control plane, and waits. Without -k the certificates directory is renewed in place, with the old files kept in a timestamped backup folder.`
+With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Helm), after a local backup; --restart then restarts dapr-sentry first, then the rest of the control plane, and waits. Without -k the certificates directory is renewed in place, with the old files kept in a timestamped backup folder, and Ctrl-C leaves it all old or all new.
+An encrypted key's passphrase comes from DAPR_MTLS_KEY_PASSPHRASE, or is asked on the terminal (three tries), also when stdout is piped.`
 
   static override aliases = ['mtls:renew-cert', 'mtls:rnc']
   static override clusterOnlyFlags = ['restart', 'timeout', 'backup-dir', 'yes']
 
   static override selfHostedOnlyFlags = ['certs-dir', 'sentry-version']
   static override examples = [
+    '<%= config.bin %> mtls renew-certificate --private-key ~/.dapr/root.key',
+    '<%= config.bin %> mtls renew-certificate --valid-until 730 --dry-run',
+    '<%= config.bin %> mtls renew-certificate --ca-root-certificate ca.crt --issuer-public-certificate issuer.crt --issuer-private-key issuer.key',
     '<%= config.bin %> mtls renew-certificate -k --valid-until 365 --restart',
     '<%= config.bin %> mtls renew-certificate -k --private-key root.key --dry-run',
-    '<%= config.bin %> mtls renew-certificate --ca-root-certificate ca.crt --issuer-public-certificate issuer.crt --issuer-private-key issuer.key',
   ]
 
   static override flags = {
@@ -48,9 +53,8 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     restart: Flags.boolean({
       summary: 'Restart the control plane after renewing (-k): dapr-sentry first, then the rest.',
     }),
-    timeout: Flags.integer({
-      summary: `Seconds the whole restart may take [default: ${defaultTimeoutSeconds}].`,
-      min: 1,
+    timeout: timeoutFlag('timeout', {
+      summary: `How long the whole restart may take: seconds or a duration such as 90s, 5m [default: ${defaultTimeoutSeconds / 60}m].`,
     }),
     'backup-dir': Flags.string({
       summary: 'Where the old trust bundle is saved before it is replaced (-k).',
@@ -82,14 +86,14 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     // Everything is read and checked before the first line of progress: bad input fails with its error alone.
     const prepared = await prepareRenewal(target, mode, {
       restarts: workloads.map((w) => `${w.kind} ${namespace}/${w.name}`),
-      keyOptions: {prompt: passphrasePrompt(this.jsonEnabled())},
+      keyOptions: {prompt: passphrasePrompt()},
     })
     const nextSteps = session
       ? clusterNextSteps({
           rootKept: prepared.plan.rootPublicKeyKept,
           restartingControlPlane: this.flags.restart ?? false,
         })
-      : []
+      : renewalNextSteps(target.location, !prepared.plan.rootPublicKeyKept)
     if (session) this.bannerFrom(this.flags['dry-run'] ? prepared.plan.current : prepared.plan.next)
     if (this.flags['dry-run']) {
       const result: Result = {plan: prepared.plan, written: false, backup: undefined, restarts: [], nextSteps}
@@ -112,7 +116,9 @@ With -k the dapr-trust-bundle Secret and ConfigMap are replaced directly (no Hel
     const through = root ? rfc1123(root.notAfter) : ''
     this.result('success', `Certificate rotation is successful! Your new certificate is valid through ${through}`)
     if (session && this.flags.restart) result.restarts = await this.restart(session, workloads)
-    for (const step of nextSteps) this.progress('info', step)
+    // Self-hosted, the steps are commands to paste, a block of the result; with -k, notes beside it.
+    if (!session && !this.jsonEnabled()) this.log(['', ...nextSteps].join('\n'))
+    for (const step of session ? nextSteps : []) this.progress('info', step)
     return result
   }
 

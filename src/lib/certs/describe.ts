@@ -29,6 +29,8 @@ export interface CertificateInfo {
   hoursLeft: number
   /** Math.floor(hoursLeft / 24), the whole days of the expiry banner. */
   daysLeft: number
+  /** The same time as a person says it, as the table and the banner word it: "in 12 days", "expired 1 day ago". */
+  timeLeft: string
 }
 
 export type ExpiryLevel = 'ok' | 'warning' | 'critical'
@@ -76,7 +78,34 @@ export function describeCertificate(
     inUse,
     hoursLeft,
     daysLeft: Math.floor(hoursLeft / 24),
+    timeLeft: timeLeft(cert.notAfter, now),
   }
+}
+
+const dayMs = 24 * hourMs
+
+const count = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`
+
+/**
+ * The time until `notAfter` in words: "in 12 days" (whole days, floor(hours / 24), as the banner counts them), "in
+ * 1 day", "today" under a day; once past, as a person says it: "expired today", "expired 1 day ago" (25 hours ago).
+ */
+export function timeLeft(notAfter: Date, now: Date = new Date()): string {
+  const ms = notAfter.getTime() - now.getTime()
+  if (ms <= 0) {
+    const daysAgo = Math.floor(-ms / dayMs)
+    return daysAgo === 0 ? 'expired today' : `expired ${count(daysAgo, 'day')} ago`
+  }
+  const days = Math.floor(Math.floor(ms / hourMs) / 24)
+  return days === 0 ? 'today' : `in ${count(days, 'day')}`
+}
+
+/** The same in hours, for the official first line of `mtls expiry`: "expires in 1 hour", "expired 25 hours ago". */
+export function hoursPhrase(notAfter: Date, now: Date = new Date()): string {
+  const ms = notAfter.getTime() - now.getTime()
+  const hours = Math.floor(Math.abs(ms) / hourMs)
+  if (ms <= 0) return hours === 0 ? 'expired less than an hour ago' : `expired ${count(hours, 'hour')} ago`
+  return hours === 0 ? 'expires in less than an hour' : `expires in ${count(hours, 'hour')}`
 }
 
 function keyAlgorithm(key: KeyObject): string {

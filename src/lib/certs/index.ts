@@ -8,10 +8,12 @@ export {
   describeBundle,
   type ExpiryLevel,
   expiryLevel,
+  hoursPhrase,
+  timeLeft,
 } from './describe.js'
 export {parseGoDuration} from './duration.js'
 export {type GeneratedBundle, type GenerateOptions, generateBundle} from './generate.js'
-export {EncryptedKeyError, isEncryptedKey, parsePrivateKey, privateKeyToPem} from './keys.js'
+export {EncryptedKeyError, isEncryptedKey, parsePrivateKey, privateKeyToPem, WrongPassphraseError} from './keys.js'
 export {
   type BundleSources,
   bundleFileNames,

@@ -17,6 +17,14 @@ export class EncryptedKeyError extends UserError {
   }
 }
 
+/** The passphrase does not decrypt the key: the caller may ask again. */
+export class WrongPassphraseError extends UserError {
+  constructor(source: string, cause: unknown) {
+    super(`cannot decrypt ${source}: wrong passphrase`, {hint: 'Check the passphrase; nothing was changed.', cause})
+    this.name = 'WrongPassphraseError'
+  }
+}
+
 const keyBlockTypes = new Set(['EC PRIVATE KEY', 'RSA PRIVATE KEY', 'PRIVATE KEY', 'ENCRYPTED PRIVATE KEY'])
 const keyFormats = 'SEC1 (EC PRIVATE KEY), PKCS#1 (RSA PRIVATE KEY) or PKCS#8 (PRIVATE KEY)'
 
@@ -64,10 +72,7 @@ export function parsePrivateKey(pem: string, source: string, passphrase?: string
     key = createPrivateKey(encrypted ? {key: block.text, format: 'pem', passphrase} : {key: block.text, format: 'pem'})
   } catch (error) {
     if (encrypted) {
-      throw new UserError(`cannot decrypt ${source}: wrong passphrase`, {
-        hint: 'Check the passphrase; nothing was changed.',
-        cause: error,
-      })
+      throw new WrongPassphraseError(source, error)
     }
     throw new UserError(`${source}: the ${block.type} block is not a valid private key (${reason(error)})`, {
       hint: `Give a PEM key file: ${keyFormats}.`,
@@ -94,9 +99,31 @@ function keyDescription(key: KeyObject): string {
   return type === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? 'explicit-parameter'}` : type
 }
 
+/** Our stricter rule (DESIGN.md section 6): RSA keys under 2048 bits can be broken and are refused. */
+export const minRsaBits = 2048
+
+/** Why a public or private key is too weak to sign or be trusted, or undefined when it is strong enough. */
+export function weakKeyProblem(key: KeyObject): string | undefined {
+  const bits = key.asymmetricKeyDetails?.modulusLength
+  if (
+    (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') &&
+    bits !== undefined &&
+    bits < minRsaBits
+  ) {
+    return `an RSA key of ${bits} bits: too weak, at least ${minRsaBits} bits are needed`
+  }
+  return undefined
+}
+
 function assertSigningKey(key: KeyObject, source: string): void {
   const type = key.asymmetricKeyType
   const curve = key.asymmetricKeyDetails?.namedCurve ?? ''
+  const weak = weakKeyProblem(key)
+  if (weak) {
+    throw new UserError(`${source} holds ${weak}`, {
+      hint: 'Use an ECDSA P-256 key (openssl ecparam -genkey -name prime256v1) or an RSA key of 2048 bits or more.',
+    })
+  }
   if (type === 'rsa' || type === 'ed25519' || (type === 'ec' && Object.hasOwn(curves, curve))) return
   throw new UserError(`${source}: ${keyDescription(key)} keys are not supported`, {hint: signingKeyHint})
 }

@@ -1,5 +1,5 @@
 // PEM text as Dapr stores it: split into blocks (a file may hold several), re-encoded with one trailing newline.
-import {UserError} from '../errors.js'
+import {describeCause, UserError} from '../errors.js'
 
 export interface PemBlock {
   /** The label after BEGIN, e.g. `CERTIFICATE`, `EC PRIVATE KEY`. */
@@ -65,6 +65,7 @@ export function withArticle(type: string): string {
 
 export const hintForBadPem = 'The file may be truncated or edited; export it again as PEM.'
 
+/** Why a decoder failed, in words (never OpenSSL's or the ASN.1 parser's own text). */
 export function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return describeCause(error)
 }

@@ -2,7 +2,7 @@
 // None has a parse-time default, so init can tell a given flag from an absent one and refuse the other mode's flags.
 import {Flags} from '@oclif/core'
 
-import {clusterFlags} from '../flags.js'
+import {clusterFlags, timeoutFlag} from '../flags.js'
 
 const group = 'KUBERNETES'
 
@@ -20,9 +20,8 @@ export const installFlags = {
     helpGroup: group,
   }),
   wait: Flags.boolean({summary: 'Wait until the control plane is ready (-k).', allowNo: true, helpGroup: group}),
-  timeout: Flags.integer({
-    summary: 'Seconds Helm may take, including --wait (-k) [default: 300].',
-    min: 1,
+  timeout: timeoutFlag('timeout', {
+    summary: 'How long Helm may take, including --wait: seconds or a duration such as 90s, 5m (-k) [default: 5m].',
     helpGroup: group,
   }),
   'runtime-version': Flags.string({

@@ -2,10 +2,10 @@
 // install ends, also when it is interrupted, so the issuer key never outlives the command on disk.
 import {rmSync} from 'node:fs'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {constants, tmpdir} from 'node:os'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+import {onInterrupt} from '../interrupts.js'
 
 /** Runs `use` with the path of a file holding `content`, or with no file when there is no content. */
 export async function withValuesFile<T>(
@@ -15,17 +15,15 @@ export async function withValuesFile<T>(
   if (content === undefined) return use(undefined)
   const dir = await mkdtemp(path.join(tmpdir(), 'dapr-init-'))
   // Helm, in the same process group, gets the signal too; the file goes before this process exits.
-  const onSignal = (signal: NodeJS.Signals) => {
+  const unregister = onInterrupt(() => {
     rmSync(dir, {recursive: true, force: true})
-    process.exit(128 + constants.signals[signal])
-  }
-  for (const signal of signals) process.once(signal, onSignal)
+  })
   try {
     const file = path.join(dir, 'certificates.yaml')
     await writeFile(file, content, {mode: 0o600, flag: 'wx'})
     return await use(file)
   } finally {
-    for (const signal of signals) process.off(signal, onSignal)
+    unregister()
     await rm(dir, {recursive: true, force: true})
   }
 }

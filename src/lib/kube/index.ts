@@ -33,4 +33,5 @@ export {readControlPlaneStatus, renderStatus, type ComponentStatus} from './stat
 export {clusterTarget} from './target.js'
 export {restartWithSummary} from './restart-summary.js'
 export {appRestartProgress, assertAppRestartsDone, renderAppRestartSummary, resumeCommand} from './app-restarts.js'
+export {clusterRotationTarget} from './rotation-target.js'
 export {clusterSettingsTarget} from './settings-target.js'

@@ -87,20 +87,24 @@ export async function readControlPlaneStatus(clients: KubeClients, namespace: st
   return rows
 }
 
-/** The official `dapr status -k` table. */
-export function renderStatus(components: ComponentStatus[]): string {
+/** The official `dapr status -k` table; `wide` adds the full image reference. */
+export function renderStatus(components: ComponentStatus[], options: {wide?: boolean} = {}): string {
   const now = new Date()
+  const head = ['NAME', 'NAMESPACE', 'HEALTHY', 'STATUS', 'REPLICAS', 'VERSION', 'AGE', 'CREATED']
   return renderTable(
-    ['NAME', 'NAMESPACE', 'HEALTHY', 'STATUS', 'REPLICAS', 'VERSION', 'AGE', 'CREATED'],
-    components.map((c) => [
-      c.name,
-      c.namespace,
-      c.healthy ? 'True' : 'False',
-      c.status,
-      String(c.replicas),
-      c.version,
-      age(c.created, now),
-      createdTime(c.created),
-    ]),
+    options.wide ? [...head, 'IMAGE'] : head,
+    components.map((c) => {
+      const row = [
+        c.name,
+        c.namespace,
+        c.healthy ? 'True' : 'False',
+        c.status,
+        String(c.replicas),
+        c.version,
+        age(c.created, now),
+        createdTime(c.created),
+      ]
+      return options.wide ? [...row, c.image] : row
+    }),
   )
 }

@@ -1,6 +1,6 @@
 // The ⚠ expiry banner shown after every command that talks to the cluster (DESIGN.md section 9): a pure decision
 // from the certificates to the text, or nothing.
-import type {CertificateInfo} from '../certs/index.js'
+import {type CertificateInfo, timeLeft} from '../certs/index.js'
 import {rfc1123} from './time-layouts.js'
 
 export const bannerDays = 30
@@ -15,6 +15,8 @@ export function expiryBanner(certificates: CertificateInfo[], now = new Date()):
   const days = Math.floor((earliest.notAfter.getTime() - now.getTime()) / 3_600_000 / 24)
   if (days >= bannerDays) return undefined
   const what = `Dapr ${earliest.role === 'root' ? 'root' : 'issuer'} certificate of your Kubernetes cluster`
-  const when = days > 0 ? `expires in ${days} days.` : days === 0 ? 'expires today.' : 'has expired.'
+  // The words of the expiry table and of the JSON's timeLeft, so all three agree.
+  const words = timeLeft(earliest.notAfter, now)
+  const when = words.startsWith('expired') ? `${words}.` : `expires ${words}.`
   return `${what} ${when} Expiry date: ${rfc1123(earliest.notAfter)}.\n Please see docs.dapr.io for certificate renewal instructions to avoid service interruptions.`
 }

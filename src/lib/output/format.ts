@@ -2,15 +2,26 @@
 import {Flags} from '@oclif/core'
 import {stringify} from 'yaml'
 
-export const outputFormats = ['table', 'json', 'yaml'] as const
+export const outputFormats = ['table', 'wide', 'json', 'yaml'] as const
 export type OutputFormat = (typeof outputFormats)[number]
 
+// No parse-time default, so `--json -o yaml` can be told from `--json` alone and refused.
 export const outputFlag = Flags.option({
   char: 'o',
   options: outputFormats,
-  default: 'table' as OutputFormat,
-  summary: 'Output format. --json is the same as -o json.',
+  summary: 'Output format [default: table]; wide adds the long columns. --json is the same as -o json.',
 })()
+
+/** The -o/--output value in raw arguments, for the error path when flag parsing itself failed. */
+export function outputInArgv(argv: readonly string[]): string | undefined {
+  for (const [index, arg] of argv.entries()) {
+    if (arg === '--') return undefined
+    if (arg === '-o' || arg === '--output') return argv[index + 1]
+    const match = /^(?:-o=?|--output=)(.+)$/.exec(arg)
+    if (match) return match[1]
+  }
+  return undefined
+}
 
 /** Dates become RFC 3339 UTC strings; everything else is left as it is. */
 function plain(value: unknown): unknown {

@@ -1,7 +1,17 @@
-// Tables in the official CLI's layout: no borders, no header rule, left aligned, two spaces between columns.
+// Tables in the official CLI's layout: no borders, no header rule, left aligned, two spaces between columns; rows
+// that need attention coloured on a terminal.
 import Table from 'cli-table3'
 
-export function renderTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+import {paint} from './terminal.js'
+
+/** How a row asks for attention: yellow for a warning, red for a critical state. Colour only reaches a terminal. */
+export type RowTone = 'warning' | 'critical' | undefined
+
+export function renderTable(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: {tones?: readonly RowTone[]} = {},
+): string {
   const table = new Table({
     head: [...head],
     chars: {
@@ -26,10 +36,15 @@ export function renderTable(head: readonly string[], rows: readonly (readonly st
     wordWrap: false,
   })
   table.push(...rows.map((row) => [...row]))
+  const c = paint('stdout')
   return table
     .toString()
     .split('\n')
-    .map((line) => line.trimEnd())
+    .map((line, index) => {
+      const tone = index === 0 ? undefined : options.tones?.[index - 1]
+      const text = line.trimEnd()
+      return tone === 'critical' ? c.red(text) : tone === 'warning' ? c.yellow(text) : text
+    })
     .join('\n')
 }
 

@@ -11,6 +11,11 @@ export function goTimeString(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`
 }
 
+/** A UTC time to the minute, for narrow tables: 2022-04-04 15:01 UTC. */
+export function shortUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+}
+
 /** The AGE buckets of `dapr status -k`: seconds up to a minute, minutes up to an hour, hours up to a day, then days. */
 export function age(created: Date, now = new Date()): string {
   const seconds = Math.max(0, Math.floor((now.getTime() - created.getTime()) / 1000))

@@ -67,6 +67,13 @@ export async function prepareRenewal(
     // The target's write backs up whatever is in place, damaged or not.
     warnings.unshift(`current bundle unreadable: ${current.unreadable}; it is backed up and replaced`)
   }
+  const keptRoot = rootPublicKeyKept(current.certificates, next.certificates)
+  if (mode.kind === 'root-key' && !keptRoot && current.certificates.some((c) => c.role === 'root')) {
+    // The flag reads as "keep my root", so replacing the root with it must never pass in silence.
+    warnings.unshift(
+      `${mode.rootKeyFile} (--private-key) is not the key of the current root: this renewal replaces the root, and running daprd sidecars and apps will not trust certificates from the new issuer until they restart with the new trust anchors`,
+    )
+  }
   const plan: RenewalPlan = {
     mode: mode.kind,
     target: target.location,
@@ -74,7 +81,7 @@ export async function prepareRenewal(
     restarts: options.restarts,
     current: current.certificates,
     next: next.certificates,
-    rootPublicKeyKept: rootPublicKeyKept(current.certificates, next.certificates),
+    rootPublicKeyKept: keptRoot,
     warnings,
   }
   return {plan, bundle: next.bundle}

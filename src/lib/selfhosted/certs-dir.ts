@@ -1,15 +1,15 @@
 // The self-hosted certificates directory (default ~/.dapr/certs): reading the bundle, and replacing it atomically
 // with the old files kept in a timestamped backup folder. The only module that writes this directory.
-import {randomBytes} from 'node:crypto'
 import {constants, promises as fs} from 'node:fs'
 import {homedir} from 'node:os'
 import path from 'node:path'
 
 import {bundleFileNames, type TrustBundle} from '../certs/index.js'
-import {UserError} from '../errors.js'
+import {describeCause, UserError} from '../errors.js'
+import {holdInterrupts, type InterruptGuard} from '../interrupts.js'
+import {makeDirectory, readLocalFile, writeFileAtomic, writeTempFile} from '../local-files.js'
+import {ExitCode} from '../output/exit-codes.js'
 import {fileTimestamp} from '../output/time-layouts.js'
-
-// The certificate engine owns the file names; this name stays for modules that import it from here.
 
 export function defaultCertsDir(): string {
   return path.join(homedir(), '.dapr', 'certs')
@@ -55,14 +55,10 @@ export async function readCertsDir(dir: string, options: {needsKey?: boolean} = 
     })
   }
   const read = async (file: string, required: boolean): Promise<string> => {
-    try {
-      return await fs.readFile(file, 'utf8')
-    } catch (error) {
-      if (!required) return ''
-      throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-        hint: 'Create the certificates with `dapr init --enable-mtls` or restore them from a backup.',
-      })
-    }
+    if (!required && !(await exists(file))) return ''
+    return readLocalFile(file, {
+      hint: 'Create the certificates with `dapr init --enable-mtls` or restore them from a backup.',
+    })
   }
   const [rootCertPem, issuerCertPem, issuerKeyPem] = await Promise.all([
     read(files.rootCert, true),
@@ -70,41 +66,6 @@ export async function readCertsDir(dir: string, options: {needsKey?: boolean} = 
     read(files.issuerKey, options.needsKey ?? false),
   ])
   return {dir, files, bundle: {rootCertPem, issuerCertPem, issuerKeyPem}}
-}
-
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error))
-
-/** A new file beside `file` (same directory, so renaming it over `file` is atomic) with exactly `mode`. */
-async function writeTempFile(file: string, content: string | Uint8Array, mode: number): Promise<string> {
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`
-  // 'wx' creates a new file or fails: it never follows a symlink planted at the temporary name.
-  const handle = await fs.open(temp, 'wx', mode)
-  try {
-    // The umask may have narrowed the mode at creation; set it before any content is written.
-    await handle.chmod(mode)
-    await handle.writeFile(content)
-    await handle.sync()
-  } catch (error) {
-    await handle.close()
-    await fs.rm(temp, {force: true})
-    throw error
-  }
-  await handle.close()
-  return temp
-}
-
-/**
- * Replaces `file` through a temporary file renamed into place: readers see the old content or the new, a key is
- * never readable with a wider mode even for a moment, and a symlink at `file` is replaced, not written through.
- */
-export async function writeFileAtomic(file: string, content: string | Uint8Array, mode: number): Promise<void> {
-  const temp = await writeTempFile(file, content, mode)
-  try {
-    await fs.rename(temp, file)
-  } catch (error) {
-    await fs.rm(temp, {force: true})
-    throw error
-  }
 }
 
 export interface WriteResult {
@@ -116,7 +77,7 @@ export interface WriteResult {
 
 /** Copies the files to the backup folder (0600: it holds a private key); returns each file's mode, to restore it. */
 async function backUp(files: string[], backupDir: string): Promise<Map<string, number>> {
-  await fs.mkdir(backupDir, {recursive: true, mode: 0o700})
+  await makeDirectory(backupDir, 0o700)
   const modes = new Map<string, number>()
   for (const file of files) {
     const target = path.join(backupDir, path.basename(file))
@@ -139,13 +100,57 @@ async function putBack(renamed: string[], backupDir: string | undefined, modes: 
   }
 }
 
+export interface WriteOptions {
+  now?: Date
+  /**
+   * A hold the caller already has on Ctrl-C (init, which writes more than the bundle): then an interrupt after the
+   * renames is left to the caller. Without one, the write holds Ctrl-C itself and reports it afterwards.
+   */
+  guard?: InterruptGuard
+}
+
+/** Ctrl-C before the first rename: nothing was changed. */
+function interruptedBeforeWrite(dir: string): UserError {
+  return new UserError(`interrupted; the certificates in ${dir} were not changed`, {exitCode: ExitCode.interrupted})
+}
+
 /**
- * Replaces the bundle. The replaced files are copied to backups/<timestamp>/ and all three new files are written to
- * temporary files before the first rename, so most failures leave the old files untouched; if a rename fails, the
- * files already renamed are put back from that backup (or removed when there were none), so the directory never
- * keeps a mix of old and new certificates.
+ * Replaces the bundle, all three files or none. The replaced files are copied to backups/<timestamp>/ and all three
+ * new files are written to temporary files before the first rename, so most failures leave the old files untouched;
+ * if a rename fails, the files already renamed are put back from that backup (or removed when there were none).
+ * Ctrl-C is held throughout: before the renames it stops the write with nothing changed (temporary files and the
+ * new backup folder removed); once they start, they finish.
  */
-export async function writeCertsDir(dir: string, bundle: TrustBundle, now = new Date()): Promise<WriteResult> {
+export async function writeCertsDir(
+  dir: string,
+  bundle: TrustBundle,
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  const guard =
+    options.guard ??
+    holdInterrupts({
+      held: 'Finishing the certificate write first, so ca.crt, issuer.crt and issuer.key stay one bundle.',
+    })
+  try {
+    const result = await writeBundleFiles(dir, bundle, options.now ?? new Date(), guard)
+    if (!options.guard && guard.release()) {
+      throw new UserError(`interrupted after the new certificates were written in full to ${dir}`, {
+        hint: 'Check them with `dapr mtls expiry`; restart Sentry and your daprd processes to use them.',
+        exitCode: ExitCode.interrupted,
+      })
+    }
+    return result
+  } finally {
+    if (!options.guard) guard.release()
+  }
+}
+
+async function writeBundleFiles(
+  dir: string,
+  bundle: TrustBundle,
+  now: Date,
+  guard: InterruptGuard,
+): Promise<WriteResult> {
   const files = bundlePaths(dir)
   const plan: [string, string, number][] = [
     [files.rootCert, bundle.rootCertPem, 0o644],
@@ -155,19 +160,31 @@ export async function writeCertsDir(dir: string, bundle: TrustBundle, now = new 
   let backupDir: string | undefined
   let modes = new Map<string, number>()
   const staged: [temp: string, file: string][] = []
+  const discard = async () => {
+    await Promise.all(staged.map(([temp]) => fs.rm(temp, {force: true})))
+    if (backupDir !== undefined) await fs.rm(backupDir, {recursive: true, force: true})
+  }
   try {
-    await fs.mkdir(dir, {recursive: true, mode: 0o755})
+    await makeDirectory(dir, 0o755)
     const present = await presentBundleFiles(dir)
     if (present.length > 0) {
       backupDir = path.join(dir, 'backups', fileTimestamp(now))
       modes = await backUp(present, backupDir)
     }
-    for (const [file, content, mode] of plan) staged.push([await writeTempFile(file, content, mode), file])
+    for (const [file, content, mode] of plan) {
+      if (guard.interrupted) break
+      staged.push([await writeTempFile(file, content, mode), file])
+    }
   } catch (error) {
-    await Promise.all(staged.map(([temp]) => fs.rm(temp, {force: true})))
-    throw new UserError(`cannot write to ${dir}: ${reason(error)}`, {
+    await discard()
+    if (error instanceof UserError) throw error
+    throw new UserError(`cannot write to ${dir}: ${describeCause(error)}`, {
       hint: 'Check that the directory is writable; the certificates were not changed.',
     })
+  }
+  if (guard.interrupted) {
+    await discard()
+    throw interruptedBeforeWrite(dir)
   }
   const renamed: string[] = []
   for (const [i, [temp, file]] of staged.entries()) {
@@ -193,7 +210,7 @@ async function renameFailure(
     await putBack(renamed, backupDir, modes)
   } catch (restoreError) {
     return new UserError(
-      `cannot replace ${file} (${reason(error)}), nor put the previous files back (${reason(restoreError)})`,
+      `cannot replace ${file} (${describeCause(error)}), nor put the previous files back (${describeCause(restoreError)})`,
       {
         hint: backupDir
           ? `The certificates are a mix of old and new: copy the files in ${backupDir} back by hand.`
@@ -201,7 +218,7 @@ async function renameFailure(
       },
     )
   }
-  return new UserError(`cannot replace ${file}: ${reason(error)}`, {
+  return new UserError(`cannot replace ${file}: ${describeCause(error)}`, {
     hint: backupDir
       ? `The previous certificates were put back (a copy stays in ${backupDir}); check the directory and try again.`
       : 'The new files were removed; check the directory and try again.',

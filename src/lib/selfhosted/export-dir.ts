@@ -1,11 +1,11 @@
 // Writing an exported trust bundle to a directory: created if missing, every file mode 0600 from its first byte, and
 // existing files never replaced without --force (checked for all three before the first write).
-import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
 import {bundleFileNames, type TrustBundle} from '../certs/index.js'
-import {UserError} from '../errors.js'
-import {presentBundleFiles, writeFileAtomic} from './certs-dir.js'
+import {describeCause, UserError} from '../errors.js'
+import {makeDirectory, writeFileAtomic} from '../local-files.js'
+import {presentBundleFiles} from './certs-dir.js'
 
 export async function exportBundle(dir: string, bundle: TrustBundle, options: {force: boolean}): Promise<string[]> {
   const files: [string, string][] = [
@@ -29,7 +29,7 @@ export async function exportBundle(dir: string, bundle: TrustBundle, options: {f
   }
   const written: string[] = []
   try {
-    await fs.mkdir(absolute, {recursive: true, mode: 0o755})
+    await makeDirectory(absolute, 0o755)
     for (const [name, content] of files) {
       const file = path.join(absolute, name)
       // A replaced 0644 issuer.key never holds the key, and a symlink is replaced rather than written through.
@@ -38,7 +38,8 @@ export async function exportBundle(dir: string, bundle: TrustBundle, options: {f
     }
   } catch (error) {
     const done = written.length > 0 ? `written so far: ${written.join(', ')}` : 'nothing was written'
-    throw new UserError(`cannot write to ${absolute}: ${error instanceof Error ? error.message : String(error)}`, {
+    if (error instanceof UserError && written.length === 0) throw error
+    throw new UserError(`cannot write to ${absolute}: ${describeCause(error)}`, {
       hint: `Check that the directory is writable; ${done}.`,
     })
   }

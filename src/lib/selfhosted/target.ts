@@ -16,17 +16,22 @@ export const selfHostedDefaults: ControlPlaneSettings = {
   clockSkewMs: defaultClockSkewMs,
 }
 
-/** Trust domain and namespace as the current issuer states them (O=spiffe://<domain>/ns/<ns>/dapr-sentry). */
-export function settingsFromIssuer(issuerCertPem: string): ControlPlaneSettings {
+/** Trust domain and namespace as the issuer states them (O=spiffe://<domain>/ns/<ns>/dapr-sentry); undefined when
+ * its subject has no such name (certificates made by the Dapr docs' openssl recipe) or it cannot be read. */
+export function issuerSpiffeSettings(issuerCertPem: string): ControlPlaneSettings | undefined {
   try {
     const [issuer] = parseCertificates(issuerCertPem, bundleFileNames.issuerCert)
     const match = /spiffe:\/\/([^/]+)\/ns\/([^/]+)\/dapr-sentry/.exec(issuer?.subject ?? '')
     if (match?.[1] && match[2]) return {...selfHostedDefaults, trustDomain: match[1], namespace: match[2]}
   } catch {
-    // An unreadable issuer gives the defaults: a renewal replaces it (and warns that it was unreadable), and
-    // `mtls env` falls back to the default namespace.
+    // An unreadable issuer: a renewal replaces it (and warns that it was unreadable).
   }
-  return selfHostedDefaults
+  return undefined
+}
+
+/** The issuer's settings, or the defaults when it names none. */
+export function settingsFromIssuer(issuerCertPem: string): ControlPlaneSettings {
+  return issuerSpiffeSettings(issuerCertPem) ?? selfHostedDefaults
 }
 
 /**

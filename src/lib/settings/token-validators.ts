@@ -145,13 +145,7 @@ export function withValidator(current: TokenValidatorSpec[], added: TokenValidat
   return [...current, added]
 }
 
-/** Pure: the list without the named validator; it must be there. */
+/** Pure: the list without the named validator; removing one that is not there changes nothing, as scripts expect. */
 export function withoutValidator(current: TokenValidatorSpec[], name: string): TokenValidatorSpec[] {
-  const kept = current.filter((validator) => validator.name.toLowerCase() !== name.toLowerCase())
-  if (kept.length === current.length) {
-    throw new UserError(`no ${name} validator is configured`, {
-      hint: 'See the configured ones with `dapr mtls token-validator list`.',
-    })
-  }
-  return kept
+  return current.filter((validator) => validator.name.toLowerCase() !== name.toLowerCase())
 }

@@ -21,12 +21,12 @@ describe('expiry banner', () => {
     )
   })
 
-  it('says "expires today." under a day and "has expired." once past', () => {
+  it('says "expires today." under a day and "expired today." once just past', () => {
     assert.match(
       expiryBanner([cert('root', 5)], now) ?? '',
       /root certificate of your Kubernetes cluster expires today\./,
     )
-    assert.match(expiryBanner([cert('root', -1)], now) ?? '', /has expired\./)
+    assert.match(expiryBanner([cert('root', -1)], now) ?? '', /expired today\./)
   })
 
   it('follows the chain in use: an expired extra root beside a valid one does not raise it', () => {

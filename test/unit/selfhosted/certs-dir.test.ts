@@ -70,7 +70,7 @@ describe('writing the certificates directory', () => {
     restore = failRename(2)
     await assert.rejects(writeCertsDir(dir, bundle('new')), (error: unknown) => {
       assert.ok(error instanceof UserError)
-      assert.match(error.message, /cannot replace .*issuer\.crt: EIO/)
+      assert.match(error.message, /cannot replace .*issuer\.crt: an input\/output error/)
       assert.match(error.hint ?? '', /previous certificates were put back/)
       return true
     })
@@ -86,5 +86,66 @@ describe('writing the certificates directory', () => {
     await assert.rejects(writeCertsDir(dir, bundle('new')), /cannot replace .*issuer\.key/)
     assert.ok(existsSync(dir))
     assert.deepEqual(readdirSync(dir), [])
+  })
+
+  describe('Ctrl-C during the write', () => {
+    /** Runs `act` when the nth call of fs.promises[name] starts: a Ctrl-C landing at that moment. */
+    function onCall(name: 'rename' | 'open', nth: number, act: () => void): () => void {
+      const original = promises[name] as (...args: unknown[]) => Promise<unknown>
+      let calls = 0
+      ;(promises as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        calls += 1
+        if (calls === nth) act()
+        return original(...args)
+      }
+      return () => {
+        ;(promises as unknown as Record<string, unknown>)[name] = original
+      }
+    }
+    const ctrlC = () => process.emit('SIGINT', 'SIGINT')
+    let stderr: string[]
+    const write = process.stderr.write.bind(process.stderr)
+    beforeEach(() => {
+      stderr = []
+      process.stderr.write = (chunk: string) => stderr.push(chunk) > 0
+      mkdirSync(dir)
+      for (const name of names) writeFileSync(path.join(dir, name), `old ${name}\n`)
+    })
+    afterEach(() => {
+      process.stderr.write = write
+    })
+
+    it('before the renames: stops with the old bundle, no temporary files and no new backup, exit 130', async () => {
+      // The second open is the second temporary file: the first is staged, the rest must not be.
+      restore = onCall('open', 2, ctrlC)
+      await assert.rejects(writeCertsDir(dir, bundle('new')), (error: unknown) => {
+        assert.ok(error instanceof UserError)
+        assert.equal(error.exitCode, 130)
+        assert.match(error.message, /interrupted; the certificates in .* were not changed/)
+        return true
+      })
+      for (const name of names) assert.equal(readFileSync(path.join(dir, name), 'utf8'), `old ${name}\n`)
+      assert.deepEqual(readdirSync(dir).sort(), ['backups', ...names])
+      assert.deepEqual(readdirSync(path.join(dir, 'backups')), [])
+      assert.equal(process.listenerCount('SIGINT'), 0)
+    })
+
+    it('between two renames: finishes all three, then reports the interrupt with exit 130', async () => {
+      restore = onCall('rename', 2, ctrlC)
+      await assert.rejects(writeCertsDir(dir, bundle('new')), (error: unknown) => {
+        assert.ok(error instanceof UserError)
+        assert.equal(error.exitCode, 130)
+        assert.match(error.message, /interrupted after the new certificates were written in full/)
+        return true
+      })
+      assert.equal(readFileSync(path.join(dir, 'ca.crt'), 'utf8'), 'new ca\n')
+      assert.equal(readFileSync(path.join(dir, 'issuer.crt'), 'utf8'), 'new issuer\n')
+      assert.equal(readFileSync(path.join(dir, 'issuer.key'), 'utf8'), 'new key\n')
+      assert.deepEqual(
+        readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+        [],
+      )
+      assert.match(stderr.join(''), /Finishing the certificate write first/)
+    })
   })
 })

@@ -31,7 +31,7 @@ describe('the Configuration file edit', () => {
         () => mtlsConfigEdit('/home/me/.dapr/config.yaml', text ?? '', true),
         (error: unknown) => {
           assert.ok(error instanceof UserError)
-          assert.match(error.message, /^\/home\/me\/\.dapr\/config\.yaml is not a valid YAML Configuration: \S/)
+          assert.match(error.message, /^\/home\/me\/\.dapr\/config\.yaml is not a Dapr Configuration: \S/)
           assert.doesNotMatch(error.message, /\n/)
           assert.match(error.hint ?? '', /nothing was changed/)
           return true

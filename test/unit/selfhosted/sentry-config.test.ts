@@ -75,8 +75,8 @@ describe('self-hosted Sentry Configuration file', () => {
   })
 
   for (const [text, problem] of [
-    ['kind: Component\nspec: {}\n', /its kind is Component, not Configuration/],
-    ['- a\n- b\n', /it is not a YAML mapping/],
+    ['kind: Component\nspec: {}\n', /it is a Component, not a Configuration/],
+    ['- a\n- b\n', /it holds a list, not a mapping/],
     ['spec: [\n', /it is not valid YAML/],
   ] as const) {
     it(`refuses a file that is not a Configuration (${JSON.stringify(text)}) in one line`, async () => {
@@ -100,7 +100,7 @@ describe('self-hosted Sentry Configuration file', () => {
     await assert.rejects(
       readSentrySettings(file),
       (error: Error & {hint?: string}) =>
-        /^no Dapr Configuration file at /.test(error.message) &&
+        /^cannot read .*config\.yaml \(--config-file\): no such file or directory$/.test(error.message) &&
         /dapr init --enable-mtls.*--config-file.*-k/.test(error.hint ?? ''),
     )
   })

@@ -15,7 +15,8 @@ With -k, injected sidecars keep using the Kubernetes validator; the JWKS validat
 
   static override examples = [
     '<%= config.bin %> mtls token-validator add jwks -k --source https://issuer.example/.well-known/jwks.json --restart',
-    '<%= config.bin %> mtls token-validator add jwks --source ./jwks.json',
+    '<%= config.bin %> mtls token-validator add jwks --source https://issuer.example/.well-known/jwks.json',
+    '<%= config.bin %> mtls token-validator add jwks -k --source ./jwks.json --restart',
   ]
 
   static override args = {

@@ -12,7 +12,10 @@ import {renderValidators, type TokenValidatorList} from '../../../lib/settings/s
 export default class TokenValidatorListCommand extends KubeCommand<typeof TokenValidatorListCommand> {
   static override summary = "List Sentry's token validators."
   static override selfHostedOnlyFlags = ['config-file']
-  static override examples = ['<%= config.bin %> mtls token-validator list -k -o json']
+  static override examples = [
+    '<%= config.bin %> mtls token-validator list',
+    '<%= config.bin %> mtls token-validator list -k -o json',
+  ]
 
   static override flags = {
     kubernetes: kubernetesFlag,

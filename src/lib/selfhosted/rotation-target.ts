@@ -1,0 +1,66 @@
+// A certificates directory as a rotation target: the bundle files (written atomically, old ones backed up), the
+// rotation state under ~/.dapr/rotation/, the daprd processes of this machine with the anchors they started with,
+// and the workload certificate settings self-hosted Sentry reads from its --config file.
+import {parseCertificates, parseGoDuration} from '../certs/index.js'
+import {holdsAnchor} from '../rotation/phases.js'
+import type {RotationSettings, RotationTarget} from '../rotation/rotate.js'
+import {bundlePaths, readCertsDir, writeCertsDir} from './certs-dir.js'
+import {readWorkloadCertSettings} from './config-file.js'
+import {localDaprdProcesses} from './daprd-processes.js'
+import {
+  deleteLocalRotationState,
+  readLocalRotationState,
+  rotationStateDir,
+  writeLocalRotationState,
+} from './rotation-state.js'
+import {settingsFromIssuer} from './target.js'
+
+/** Self-hosted Sentry watches its directory and reloads 2 seconds after a change; half a minute is generous. */
+export const localReloadAllowanceMs = 30_000
+
+export function certsDirRotationTarget(
+  dir: string,
+  options: {configFile: string; sentryVersion?: string | undefined},
+): RotationTarget {
+  return {
+    mode: 'self-hosted',
+    location: dir,
+    writes: [...Object.values(bundlePaths(dir)), `${rotationStateDir(dir)} (the rotation state)`],
+    async settings(): Promise<RotationSettings> {
+      const [{bundle}, sentry] = await Promise.all([readCertsDir(dir), readWorkloadCertSettings(options.configFile)])
+      const settings = settingsFromIssuer(bundle.issuerCertPem)
+      const clockSkewMs = parseGoDuration(sentry.allowedClockSkew, `${options.configFile} spec.mtls.allowedClockSkew`)
+      return {
+        ...settings,
+        clockSkewMs,
+        sentryVersion: options.sentryVersion,
+        window: {
+          reloadAllowanceMs: localReloadAllowanceMs,
+          workloadCertTtlMs: parseGoDuration(sentry.workloadCertTTL, `${options.configFile} spec.mtls.workloadCertTTL`),
+          clockSkewMs,
+        },
+      }
+    },
+    async readBundle() {
+      return (await readCertsDir(dir, {needsKey: true})).bundle
+    },
+    readState: () => readLocalRotationState(dir),
+    saveState: (state) => writeLocalRotationState(dir, state),
+    clearState: () => deleteLocalRotationState(dir),
+    async writeBundle(bundle) {
+      const {backupDir} = await writeCertsDir(dir, bundle)
+      return {backup: backupDir}
+    },
+    // Only the daprd processes of this bundle: those trusting one of its roots (or whose anchors cannot be read).
+    async sidecars() {
+      const [processes, state] = await Promise.all([localDaprdProcesses(), readLocalRotationState(dir)])
+      if (processes === undefined || state === undefined) return processes
+      const roots = parseCertificates(state.oldRootsCertPem + state.newRootCertPem, 'roots')
+      return processes.filter(
+        (daprd) =>
+          daprd.trustAnchorsPem === undefined || roots.some((root) => holdsAnchor(daprd.trustAnchorsPem ?? '', root)),
+      )
+    },
+    staleControlPlane: () => Promise.resolve([]),
+  }
+}
