@@ -402,6 +402,19 @@ async function ensureCrd(api: Clients, deadline: number): Promise<void> {
                         allowedClockSkew: {type: 'string'},
                         controlPlaneTrustDomain: {type: 'string'},
                         sentryAddress: {type: 'string'},
+                        // As in Dapr's own CRD: only jwks can be named, its options are free-form. client-node
+                        // passes `items` through as plain JSON, so the extension is spelled as the API spells it.
+                        tokenValidators: {
+                          type: 'array',
+                          items: {
+                            type: 'object',
+                            required: ['name'],
+                            properties: {
+                              name: {type: 'string', enum: ['jwks']},
+                              options: {type: 'object', 'x-kubernetes-preserve-unknown-fields': true},
+                            },
+                          },
+                        },
                       },
                     },
                   },

@@ -51,6 +51,18 @@ export function daprK(home: TestHome, args: string[], kubeconfig = adminKubeconf
   return dapr([...args, '--kubeconfig', kubeconfig], {env: {HOME: home.dir}})
 }
 
+/** The directory of the test cluster's binaries (kubectl, helm). */
+export function clusterBin(): string {
+  const dir = process.env.IT_CLUSTER_BIN
+  if (!dir) throw new Error('IT_CLUSTER_BIN is not set: run the integration suite through its mocha config')
+  return dir
+}
+
+export async function helm(...args: string[]): Promise<string> {
+  const result = await execa(path.join(clusterBin(), 'helm'), [...args, '--kubeconfig', adminKubeconfig()])
+  return result.stdout
+}
+
 export async function kubectl(...args: string[]): Promise<string> {
   const binary = process.env.IT_KUBECTL ?? 'kubectl'
   const result = await execa(binary, args, {env: {KUBECONFIG: adminKubeconfig()}})

@@ -12,11 +12,21 @@ describe('mtls commands on Kubernetes', function () {
   const home = freshHomeEachTest()
 
   describe('dapr mtls -k', () => {
-    it('says mTLS is enabled, in the official sentence and as JSON', async () => {
+    it('says mTLS is enabled in the official sentence, then every setting; the same as JSON', async () => {
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
       const result = await daprK(home(), ['mtls', '-k'])
       assert.equal(result.exitCode, 0, result.stderr)
-      assert.equal(result.stdout, 'Mutual TLS is enabled in your Kubernetes cluster ')
+      assert.equal(
+        result.stdout,
+        [
+          'Mutual TLS is enabled in your Kubernetes cluster ',
+          'Workload certificate TTL  24h',
+          'Allowed clock skew        15m',
+          'Trust domain              cluster.local (dapr-sentry --trust-domain)',
+          'Token validators          none (sidecars use the built-in Kubernetes validator)',
+          'Sentry version            1.16.2',
+        ].join('\n'),
+      )
       const json = JSON.parse((await daprK(home(), ['mtls', '-k', '-o', 'json'])).stdout) as Record<string, unknown>
       assert.deepEqual(json, {
         mtlsEnabled: true,
@@ -24,6 +34,7 @@ describe('mtls commands on Kubernetes', function () {
         trustDomain: 'cluster.local',
         allowedClockSkew: '15m',
         workloadCertTTL: '24h',
+        tokenValidators: [],
         sentryVersion: '1.16.2',
         problems: [],
       })
@@ -33,7 +44,7 @@ describe('mtls commands on Kubernetes', function () {
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null, mtlsEnabled: false})
       const result = await daprK(home(), ['mtls', '-k'])
       assert.equal(result.exitCode, 0, result.stderr)
-      assert.equal(result.stdout, 'Mutual TLS is disabled in your Kubernetes cluster ')
+      assert.equal(result.stdout.split('\n')[0], 'Mutual TLS is disabled in your Kubernetes cluster ')
     })
   })
 

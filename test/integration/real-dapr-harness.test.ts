@@ -2,8 +2,7 @@
 // real daprd talk over mTLS with identities from a real Sentry, and Sentry in Kubernetes mode reads the trust bundle
 // of the test cluster. Every proof has its negative control, so the harness is shown to be able to say no.
 import assert from 'node:assert/strict'
-import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {copyFile, mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import YAML from 'yaml'
@@ -14,35 +13,22 @@ import {SENTRY_VERSIONS} from '../dapr/binaries.js'
 import {startDaprd} from '../dapr/daprd.js'
 import {sentryVerdict, startSentry} from '../dapr/sentry.js'
 import {dapr} from '../helpers/cli.js'
+import {perTest} from '../helpers/per-test.js'
 import {adminKubeconfig, clients, readClusterBundle} from './context.js'
 
 const BUNDLE_FILES = ['ca.crt', 'issuer.crt', 'issuer.key']
 
 describe('real Dapr harness', function () {
   this.timeout(120_000)
-  let work: string
-  // What a test started, stopped after it in reverse order whether it passed or not.
-  const started: {stop(): Promise<void>}[] = []
-  const track = <T extends {stop(): Promise<void>}>(thing: T): T => {
-    started.push(thing)
-    return thing
-  }
-
-  beforeEach(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'dapr-real-harness-'))
-  })
-
-  afterEach(async () => {
-    for (const thing of started.splice(0).reverse()) await thing.stop()
-    await rm(work, {recursive: true, force: true})
-  })
+  // What a test started is stopped after it in reverse order, whether it passed or not.
+  const {work, track} = perTest('dapr-real-harness-')
 
   /** A certs directory made by `dapr init --enable-mtls`, as a self-hosted user makes one. */
   async function initCertsDir(name: string): Promise<string> {
-    const certs = path.join(work, name)
+    const certs = path.join(work(), name)
     const result = await dapr(
-      ['init', '--enable-mtls', '--certs-dir', certs, '--config-file', path.join(work, `${name}-config.yaml`)],
-      {env: {HOME: work}},
+      ['init', '--enable-mtls', '--certs-dir', certs, '--config-file', path.join(work(), `${name}-config.yaml`)],
+      {env: {HOME: work()}},
     )
     assert.equal(result.exitCode, 0, result.stderr)
     return certs
@@ -109,7 +95,7 @@ describe('real Dapr harness', function () {
       const sentry = track(await startSentry({version: '1.18.0', credentialsDir: certs}))
       await sentry.ready()
       const trustAnchors = await readFile(path.join(certs, 'ca.crt'), 'utf8')
-      const nameResolutionFile = path.join(work, 'names.db')
+      const nameResolutionFile = path.join(work(), 'names.db')
       const app = track(await startApp())
       const common = {sentryAddress: sentry.address, trustAnchors, nameResolutionFile}
       const b = track(await startDaprd({...common, appId: 'b', appPort: app.port}))
@@ -131,7 +117,7 @@ describe('real Dapr harness', function () {
       const sentry = track(await startSentry({version: '1.18.0', credentialsDir: certs}))
       const otherSentry = track(await startSentry({version: '1.18.0', credentialsDir: unrelated}))
       await Promise.all([sentry.ready(), otherSentry.ready()])
-      const nameResolutionFile = path.join(work, 'names.db')
+      const nameResolutionFile = path.join(work(), 'names.db')
       const app = track(await startApp())
       const b = track(
         await startDaprd({
@@ -175,7 +161,7 @@ describe('real Dapr harness', function () {
         })),
       )
       const app = track(await startApp())
-      const resources = path.join(work, 'resources')
+      const resources = path.join(work(), 'resources')
       await mkdir(resources)
       await writeFile(
         path.join(resources, 'oauth.yaml'),
@@ -200,7 +186,7 @@ describe('real Dapr harness', function () {
       const common = {
         sentryAddress: sentry.address,
         trustAnchors: await readFile(path.join(certs, 'ca.crt'), 'utf8'),
-        nameResolutionFile: path.join(work, 'names.db'),
+        nameResolutionFile: path.join(work(), 'names.db'),
         appPort: app.port,
       }
       const withPipeline = track(
@@ -235,7 +221,7 @@ describe('real Dapr harness', function () {
 
     it('Sentry 1.16.2 uses the fixture trust bundle as it is, writes nothing, and serves a certificate that verifies against the ConfigMap ca.crt', async () => {
       const before = await readClusterBundle(namespace)
-      const caFile = path.join(work, 'configmap-ca.crt')
+      const caFile = path.join(work(), 'configmap-ca.crt')
       await writeFile(caFile, before.configMapCaCrt ?? '')
       const sentry = track(
         await startSentry({version: '1.16.2', mode: 'kubernetes', kubeconfig: adminKubeconfig(), namespace}),
@@ -261,7 +247,7 @@ describe('real Dapr harness', function () {
       configMap.data = {...configMap.data, 'ca.crt': `${before.caCrt}\n`}
       await core.replaceNamespacedConfigMap({name: 'dapr-trust-bundle', namespace, body: configMap})
       const mismatched = await readClusterBundle(namespace)
-      const oldCaFile = path.join(work, 'old-ca.crt')
+      const oldCaFile = path.join(work(), 'old-ca.crt')
       await writeFile(oldCaFile, before.caCrt)
 
       const sentry = track(
@@ -278,7 +264,7 @@ describe('real Dapr harness', function () {
       const withOldRoot = await sentry.sign({caFile: oldCaFile, handshakeOnly: true})
       assert.equal(withOldRoot.handshake, false)
       assert.match(withOldRoot.error ?? '', /certificate signed by unknown authority/)
-      const newCaFile = path.join(work, 'new-ca.crt')
+      const newCaFile = path.join(work(), 'new-ca.crt')
       await writeFile(newCaFile, after.caCrt)
       const withNewRoot = await sentry.sign({caFile: newCaFile, handshakeOnly: true})
       assert.equal(withNewRoot.handshake, true, withNewRoot.error)

@@ -7,7 +7,10 @@ import type {BundleProblem} from '../../lib/expiry.js'
 import {ExitCode} from '../../lib/output/exit-codes.js'
 import {outputFlag} from '../../lib/output/format.js'
 import {renderProblems} from '../../lib/output/problems.js'
-import {defaultConfigFile, readMtlsEnabled} from '../../lib/selfhosted/config-file.js'
+import {defaultConfigFile} from '../../lib/selfhosted/config-file.js'
+import {readSentrySettings} from '../../lib/selfhosted/sentry-config.js'
+import type {TokenValidatorSpec} from '../../lib/settings/mtls-settings.js'
+import {renderSettings} from '../../lib/settings/show.js'
 
 interface MtlsResult {
   mtlsEnabled: boolean
@@ -15,8 +18,9 @@ interface MtlsResult {
   location: string
   /** The trust domain Sentry really uses (its --trust-domain arg). */
   trustDomain?: string
-  allowedClockSkew?: string
-  workloadCertTTL?: string
+  allowedClockSkew: string
+  workloadCertTTL: string
+  tokenValidators: TokenValidatorSpec[]
   /** The version the dapr-sentry image tag names, when it names one. */
   sentryVersion?: string | undefined
   /** A trust bundle Sentry would regenerate or refuse: critical, exit 4. */
@@ -24,11 +28,12 @@ interface MtlsResult {
 }
 
 const selfHostedMtlsNote =
-  "Self-hosted, daprd turns mTLS on with its --enable-mtls flag, not with this file (Sentry reads the file's workloadCertTTL and allowedClockSkew)."
+  "Self-hosted, daprd turns mTLS on with its --enable-mtls flag, not with this file (Sentry reads the file's workloadCertTTL, allowedClockSkew and tokenValidators)."
 
 export default class Mtls extends KubeCommand<typeof Mtls> {
-  static override summary = 'Check whether mutual TLS is enabled.'
-  static override description = `With -k: reads spec.mtls of the daprsystem Configuration. Without -k: reads spec.mtls.enabled of the self-hosted Configuration file; self-hosted, daprd's own --enable-mtls flag is what turns mTLS on.`
+  static override summary =
+    "Show the mTLS settings: on or off, Sentry's certificate TTL, clock skew and token validators."
+  static override description = `With -k: reads spec.mtls of the daprsystem Configuration, and the trust domain and version of the dapr-sentry that runs. Without -k: reads the self-hosted Configuration file Sentry reads; self-hosted, daprd's own --enable-mtls flag is what turns mTLS on.`
 
   static override selfHostedOnlyFlags = ['config-file']
   static override examples = [
@@ -67,6 +72,7 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
         trustDomain: controlPlane.trustDomain,
         allowedClockSkew: config.allowedClockSkew,
         workloadCertTTL: config.workloadCertTTL,
+        tokenValidators: config.tokenValidators,
         sentryVersion: controlPlane.sentryVersion,
         problems: current ? session.kube.trustBundleProblems(current) : [],
       }
@@ -74,12 +80,14 @@ export default class Mtls extends KubeCommand<typeof Mtls> {
       sentence = `Mutual TLS is ${config.mtlsEnabled ? 'enabled' : 'disabled'} in your Kubernetes cluster `
     } else {
       const file = this.flags['config-file'] ?? defaultConfigFile()
-      result = {mtlsEnabled: await readMtlsEnabled(file), location: file}
+      const {mtlsEnabled, allowedClockSkew, workloadCertTTL, tokenValidators} = await readSentrySettings(file)
+      result = {mtlsEnabled, location: file, allowedClockSkew, workloadCertTTL, tokenValidators}
       // Self-hosted, the file does not switch mTLS (DESIGN.md section 11): saying "enabled" would mislead.
       sentence = `spec.mtls.enabled is ${result.mtlsEnabled} in the self-hosted configuration ${file}\n${selfHostedMtlsNote}`
     }
     const problems = result.problems ?? []
-    this.print(result, () => [sentence, ...renderProblems(problems)].join('\n'))
+    const mode = this.flags.kubernetes ? 'kubernetes' : 'self-hosted'
+    this.print(result, () => [sentence, renderSettings(result, mode), ...renderProblems(problems)].join('\n'))
     if (problems.length > 0) process.exitCode = ExitCode.critical
     return result
   }

@@ -7,7 +7,14 @@ import type {V1Deployment} from '@kubernetes/client-node'
 import {defaultTrustDomain} from '../certs/index.js'
 import {DaprNotInstalledError, UserError} from '../errors.js'
 import type {KubeClients} from './client.js'
-import {type ConfigurationObject, type DaprSystemConfig, parseDaprSystemConfig} from './configuration.js'
+import {
+  type ConfigurationObject,
+  daprGroup,
+  type DaprSystemConfig,
+  daprSystemConfigName,
+  parseDaprSystemConfig,
+  readDaprSystemConfiguration,
+} from './configuration.js'
 import {isForbidden} from './errors.js'
 import {call, callOptional} from './request.js'
 import {
@@ -17,8 +24,6 @@ import {
   type TrustBundleKeys,
 } from './sentry-deployment.js'
 
-export const daprGroup = {group: 'dapr.io', version: 'v1alpha1', plural: 'configurations'} as const
-export const daprSystemConfigName = 'daprsystem'
 export const sentryName = 'dapr-sentry'
 
 export interface ControlPlane {
@@ -122,7 +127,11 @@ export async function discoverControlPlane(clients: KubeClients, namespaceFlag?:
   const configuration = configList?.find((c) => namespaceOf(c) === namespace)
   if (configList === undefined) {
     // The Configuration list was forbidden: read this namespace's one by name, which a namespaced Role may allow.
-    return describeControlPlane(namespace, sentry, await readConfiguration(clients, namespace).catch(() => undefined))
+    return describeControlPlane(
+      namespace,
+      sentry,
+      await readDaprSystemConfiguration(clients, namespace).catch(() => undefined),
+    )
   }
   return describeControlPlane(
     namespace,
@@ -132,25 +141,13 @@ export async function discoverControlPlane(clients: KubeClients, namespaceFlag?:
   )
 }
 
-function readConfiguration(clients: KubeClients, namespace: string): Promise<ConfigurationObject | undefined> {
-  return callOptional(
-    clients,
-    {verb: 'get', resource: 'configurations.dapr.io', name: daprSystemConfigName, namespace},
-    (options) =>
-      clients.custom.getNamespacedCustomObject(
-        {...daprGroup, namespace, name: daprSystemConfigName},
-        options,
-      ) as Promise<ConfigurationObject>,
-  )
-}
-
 /** With -n: read that namespace's dapr-sentry Deployment and daprsystem Configuration; either may be missing. */
 async function readControlPlane(clients: KubeClients, namespace: string): Promise<ControlPlane> {
   const [sentry, configuration] = await Promise.allSettled([
     callOptional(clients, {verb: 'get', resource: 'deployments.apps', name: sentryName, namespace}, (options) =>
       clients.apps.readNamespacedDeployment({name: sentryName, namespace}, options),
     ),
-    readConfiguration(clients, namespace),
+    readDaprSystemConfiguration(clients, namespace),
   ])
   for (const result of [sentry, configuration]) {
     if (result.status === 'rejected' && !isForbidden(result.reason)) throw result.reason

@@ -17,6 +17,7 @@ export {
   presentWorkloads,
   restartControlPlane,
   type RestartOutcome,
+  sentry as sentryWorkload,
   type Workload,
 } from './restart.js'
 export {
@@ -34,3 +35,4 @@ export {restartWithSummary} from './restart-summary.js'
 export {appRestartProgress, assertAppRestartsDone, renderAppRestartSummary, resumeCommand} from './app-restarts.js'
 export {clusterRotationTarget} from './rotation-target.js'
 export {readRotationState} from './rotation-state.js'
+export {clusterSettingsTarget} from './settings-target.js'

@@ -19,7 +19,12 @@ export function renderRestartSummary(outcomes: RestartOutcome[]): string {
   )
 }
 
-export function assertRestartsDone(outcomes: RestartOutcome[], namespace: string, timeoutSeconds: number): void {
+export function assertRestartsDone(
+  outcomes: RestartOutcome[],
+  namespace: string,
+  timeoutSeconds: number,
+  done = 'The new certificates are in place.',
+): void {
   const failed = outcomes.filter((o) => !o.done)
   if (failed.length === 0) return
   const timedOut = failed.some((o) => o.message.startsWith('timed out'))
@@ -31,7 +36,7 @@ export function assertRestartsDone(outcomes: RestartOutcome[], namespace: string
     timedOut
       ? `the control-plane restart did not finish within ${timeoutSeconds}s: ${what}`
       : `the control-plane restart failed: ${what}`,
-    {hint: `The new certificates are in place. Fix the cause (kubectl describe), then: ${commands}`},
+    {hint: `${done} Fix the cause (kubectl describe), then: ${commands}`},
   )
 }
 
@@ -43,6 +48,8 @@ export async function restartWithSummary(
     timeoutSeconds: number
     progress: (message: string, done: boolean) => void
     summary: (text: string) => void
+    /** What is already in place when a restart fails, for the error's hint. */
+    done?: string
   },
 ): Promise<RestartOutcome[]> {
   const outcomes = await restartControlPlane(clients, namespace, workloads, {
@@ -52,6 +59,6 @@ export async function restartWithSummary(
     },
   })
   options.summary(renderRestartSummary(outcomes))
-  assertRestartsDone(outcomes, namespace, options.timeoutSeconds)
+  assertRestartsDone(outcomes, namespace, options.timeoutSeconds, options.done)
   return outcomes
 }

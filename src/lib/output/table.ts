@@ -47,3 +47,13 @@ export function renderTable(
     })
     .join('\n')
 }
+
+/** Label-value lines with the values aligned: "Workload certificate TTL  24h". A value may span several lines. */
+export function renderFields(rows: readonly (readonly [string, string])[]): string {
+  const width = Math.max(0, ...rows.map(([label]) => label.length)) + 2
+  return rows
+    .flatMap(([label, value]) =>
+      value.split('\n').map((line, index) => `${(index === 0 ? label : '').padEnd(width)}${line}`.trimEnd()),
+    )
+    .join('\n')
+}

@@ -109,7 +109,11 @@ export async function planMtlsConfig(file: string, enabled: boolean): Promise<Co
  * Writes an edit: a new file never over one that appeared since; an edited one keeps its mode and a .bak copy beside
  * it. Returns the path of that copy.
  */
-export async function applyConfigEdit(edit: ConfigEdit, now = new Date()): Promise<string | undefined> {
+export async function applyConfigEdit(
+  edit: ConfigEdit,
+  now = new Date(),
+  field = 'spec.mtls.enabled',
+): Promise<string | undefined> {
   const {file, change, text} = edit
   try {
     if (change === 'created') {
@@ -124,18 +128,19 @@ export async function applyConfigEdit(edit: ConfigEdit, now = new Date()): Promi
     }
   } catch (error) {
     throw new UserError(`cannot write ${file}: ${describeCause(error)}`, {
-      hint: 'Set spec.mtls.enabled in it by hand; everything else is in place.',
+      hint: `Set ${field} in it by hand; everything else is in place.`,
     })
   }
   return undefined
 }
 
-/** spec.mtls.enabled of a Configuration file; a missing file is an error that points at -k. */
-export async function readMtlsEnabled(file: string): Promise<boolean> {
-  const doc = parseDocument(await readConfigFile(file))
+/** A Configuration file as text and parsed, refused when it is not a Dapr Configuration; a missing one points at -k. */
+export async function readConfiguration(file: string): Promise<{text: string; doc: Document.Parsed}> {
+  const text = await readConfigFile(file)
+  const doc = parseDocument(text)
   const problem = configurationProblem(doc)
   if (problem !== undefined) throw notAConfiguration(file, problem)
-  return doc.getIn(['spec', 'mtls', 'enabled']) === true
+  return {text, doc}
 }
 
 /**
@@ -151,9 +156,7 @@ export async function readWorkloadCertSettings(
     (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT',
   )
   if (missing) return defaults
-  const doc = parseDocument(await readConfigFile(file))
-  const problem = configurationProblem(doc)
-  if (problem !== undefined) throw notAConfiguration(file, problem)
+  const {doc} = await readConfiguration(file)
   const value = (key: string, fallback: string) => {
     const found = doc.getIn(['spec', 'mtls', key])
     return typeof found === 'string' && found !== '' ? found : fallback

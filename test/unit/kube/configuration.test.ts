@@ -1,7 +1,7 @@
 // The daprsystem Configuration's fields and Dapr's defaults.
 import assert from 'node:assert/strict'
 
-import {parseDaprSystemConfig} from '../../../src/lib/kube/configuration.js'
+import {droppedFields, parseDaprSystemConfig} from '../../../src/lib/kube/configuration.js'
 
 describe('daprsystem Configuration', () => {
   it('reads mTLS, the written trust domain, clock skew and workload TTL', () => {
@@ -23,6 +23,7 @@ describe('daprsystem Configuration', () => {
       allowedClockSkew: '1h30m',
       clockSkewMs: 5_400_000,
       workloadCertTTL: '12h',
+      tokenValidators: [],
       resourceVersion: undefined,
     })
   })
@@ -33,5 +34,29 @@ describe('daprsystem Configuration', () => {
     assert.equal(config.controlPlaneTrustDomain, undefined)
     assert.equal(config.clockSkewMs, 15 * 60_000)
     assert.equal(parseDaprSystemConfig('x', undefined).found, false)
+  })
+
+  it('reads the token validators as written', () => {
+    const validators = [{name: 'jwks', options: {source: 'https://issuer.example/jwks.json'}}]
+    assert.deepEqual(
+      parseDaprSystemConfig('x', {spec: {mtls: {tokenValidators: validators}}}).tokenValidators,
+      validators,
+    )
+  })
+
+  it('tells which edited fields the API server did not keep, whatever its key order', () => {
+    const validators = [{name: 'jwks', options: {source: 's', requestTimeout: '1m'}}]
+    const written = {
+      spec: {
+        mtls: {workloadCertTTL: '2m', tokenValidators: [{options: {requestTimeout: '1m', source: 's'}, name: 'jwks'}]},
+      },
+    }
+    assert.deepEqual(
+      droppedFields({workloadCertTTL: '2m', tokenValidators: validators, allowedClockSkew: null}, written),
+      [],
+    )
+    assert.deepEqual(droppedFields({tokenValidators: validators}, {spec: {mtls: {workloadCertTTL: '2m'}}}), [
+      'tokenValidators',
+    ])
   })
 })
