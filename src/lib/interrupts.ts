@@ -27,3 +27,25 @@ export function holdInterrupts(messages: {held: string; abandoned: string}): Int
     },
   }
 }
+
+/**
+ * Ctrl-C during a run of restarts: the first one aborts the signal (no new restart starts, those in flight are
+ * waited for and the run reports what is left); a second one exits at once.
+ */
+export function holdInterruptsAsAbort(message: string): {signal: AbortSignal; release: () => void} {
+  const controller = new AbortController()
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted)
+    process.stderr.write(`${message}\n`)
+    controller.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return {
+    signal: controller.signal,
+    release() {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    },
+  }
+}

@@ -8,7 +8,7 @@ import {ApiException} from '@kubernetes/client-node'
 import {UserError} from '../errors.js'
 
 export interface ApiAction {
-  verb: 'get' | 'list' | 'update' | 'patch' | 'create'
+  verb: 'get' | 'list' | 'update' | 'patch' | 'create' | 'delete'
   /** Plural resource name with its API group, e.g. secrets, deployments.apps, configurations.dapr.io. */
   resource: string
   name?: string

@@ -17,6 +17,7 @@ export {
   presentWorkloads,
   restartControlPlane,
   type RestartOutcome,
+  type TemplatePatch,
   type Workload,
 } from './restart.js'
 export {
@@ -24,11 +25,14 @@ export {
   formatWorkload,
   listDaprWorkloads,
   listSidecarPods,
+  listWorkloads,
   parseWorkload,
   restartApps,
   type SidecarPod,
+  type WorkloadObject,
 } from './apps.js'
 export {readControlPlaneStatus, renderStatus, type ComponentStatus} from './status.js'
 export {clusterTarget} from './target.js'
 export {restartWithSummary} from './restart-summary.js'
 export {appRestartProgress, assertAppRestartsDone, renderAppRestartSummary, resumeCommand} from './app-restarts.js'
+export {tokenCluster} from './tokens.js'
