@@ -226,6 +226,9 @@ export interface AppRestartOptions {
 
 export type AppRestartOutcome = RestartOutcome & {namespace: string}
 
+/** How a caller that brings its own template changes restarts workloads. */
+export type RollOptions = Omit<AppRestartOptions, 'templatePatch'>
+
 /** Restarts the workloads, at most `concurrency` at a time, each waited for, all within one deadline. */
 export async function restartApps(
   clients: KubeClients,

@@ -28,6 +28,7 @@ export {
   listWorkloads,
   parseWorkload,
   restartApps,
+  type RollOptions,
   type SidecarPod,
   type WorkloadObject,
 } from './apps.js'
@@ -36,3 +37,4 @@ export {clusterTarget} from './target.js'
 export {restartWithSummary} from './restart-summary.js'
 export {appRestartProgress, assertAppRestartsDone, renderAppRestartSummary, resumeCommand} from './app-restarts.js'
 export {tokenCluster} from './tokens.js'
+export {oauthCluster} from './dapr-objects.js'

@@ -1,7 +1,7 @@
 // What the token commands know of a cluster, as plain data: the token Secret of a namespace, the workloads there
 // (pod template annotations and containers) and the pods. The Kubernetes adapter (kube/tokens.ts) fills these in;
 // the decisions in plan.ts and status.ts read nothing else.
-import type {AppRestartOutcome, NamespacedWorkload, TemplatePatch} from '../kube/index.js'
+import type {AppRestartOutcome, NamespacedWorkload, RollOptions, TemplatePatch} from '../kube/index.js'
 
 export interface TokenSecret {
   namespace: string
@@ -49,13 +49,6 @@ export interface TokenPod {
   /** Copied from the pod template it was created from. */
   annotations: Record<string, string>
   createdAt: Date | undefined
-}
-
-export interface RollOptions {
-  concurrency: number
-  timeoutMs: number
-  onFinished?: (outcome: AppRestartOutcome, finished: number, total: number) => void
-  signal?: AbortSignal
 }
 
 /** The reads and writes the token commands make; kube/tokens.ts implements it over the API server. */
