@@ -9,13 +9,12 @@ import path from 'node:path'
 
 import {execa} from 'execa'
 
-import {installDaprFixture} from '../cluster/fixture.js'
 import {startApp} from '../dapr/app.js'
 import {type DaprdProcess, startDaprd} from '../dapr/daprd.js'
 import {startSentry} from '../dapr/sentry.js'
 import {dapr} from '../helpers/cli.js'
 import {Started} from '../helpers/started.js'
-import {adminKubeconfig, clients} from './context.js'
+import {adminKubeconfig, clients, deleteNamespaces, ensureNamespace} from './context.js'
 
 describe('tokens used by real daprd', function () {
   this.timeout(180_000)
@@ -47,6 +46,7 @@ describe('tokens used by real daprd', function () {
 
   after(async () => {
     await started.stop()
+    await deleteNamespaces(['token-proof'])
     await rm(work, {recursive: true, force: true})
   })
 
@@ -73,7 +73,7 @@ describe('tokens used by real daprd', function () {
   }
 
   it('DAPR_API_TOKEN from `api-token create -k --show`: /v1.0/metadata answers 401 without the header or with another token, 200 with it', async () => {
-    await installDaprFixture(adminKubeconfig(), {appsNamespace: 'token-proof'})
+    await ensureNamespace('token-proof')
     const created = await dapr(
       ['api-token', 'create', '-k', '--app-namespace', 'token-proof', '--show', '--kubeconfig', adminKubeconfig()],
       {env: {HOME: work}},
