@@ -17,7 +17,7 @@ export async function readSecretInput(source: string, flag: string, what: string
     // Reading a terminal would wait for Ctrl-D with no prompt; the secret is meant to be piped in.
     if (process.stdin.isTTY) {
       throw new UsageError(
-        `${flag} - reads ${what} from standard input, which is a terminal`,
+        `${flag} - reads the ${what} from standard input, which is a terminal`,
         `Pipe it in (for example from your password manager's command line), or give a file.`,
       )
     }
@@ -29,15 +29,15 @@ export async function readSecretInput(source: string, flag: string, what: string
       const code = (error as NodeJS.ErrnoException).code
       throw new UsageError(
         `${flag} ${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable')}`,
-        `Give the file that holds ${what}, or - to read it from standard input.`,
+        `Give the file that holds the ${what}, or - to read it from standard input.`,
       )
     }
   }
   const value = text.replace(/\r?\n$/, '')
   if (value === '') {
     throw new UsageError(
-      `${flag} ${source} holds no ${what}`,
-      `Put ${what} in it (a final line break is ignored), or give another file.`,
+      `${flag} ${source === '-' ? '- (standard input)' : source} is empty`,
+      `Give the ${what} there (a final line break is ignored).`,
     )
   }
   return value

@@ -47,7 +47,7 @@ Without -k: the Component in --resources-path, the client secret in a local file
       throw new UsageError('--client-secret-file is required', 'Give a file holding it, or - to pipe it in.')
     }
     const target = this.flags.kubernetes ? clusterTargetOf(spec, this.flags) : undefined
-    const clientSecret = await readSecretInput(source, '--client-secret-file', 'the client secret')
+    const clientSecret = await readSecretInput(source, '--client-secret-file', 'client secret')
     if (target === undefined) return this.onDisk(spec, clientSecret)
     const {kube, clients} = await this.connection()
     this.bannerAlongside()

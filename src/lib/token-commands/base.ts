@@ -174,7 +174,7 @@ export abstract class TokenCommand<T extends typeof Command> extends KubeCommand
   protected async givenToken(): Promise<string | undefined> {
     const source = this.tokenFlags['from-file']
     if (source === undefined) return undefined
-    const token = await readSecretInput(source, '--from-file', 'the token')
+    const token = await readSecretInput(source, '--from-file', 'token')
     for (const warning of checkGivenToken(token, source === '-' ? 'standard input' : source)) {
       this.progress('warning', warning)
     }
