@@ -3,7 +3,7 @@
 // rolls, a summary, and an error naming what did not finish with the command that finishes it).
 import {type Command, Flags} from '@oclif/core'
 
-import {defaultTimeoutSeconds, kubernetesFlag} from '../flags.js'
+import {defaultTimeoutSeconds} from '../flags.js'
 import {UsageError} from '../errors.js'
 import {KubeCommand} from '../kube-command.js'
 import {assertNamespaceName, assertObjectName} from '../kube-names.js'
@@ -27,7 +27,10 @@ import {checkGivenToken} from '../tokens/token-value.js'
 import {readSecretInput} from '../secret-input.js'
 
 export const scopeFlags = {
-  kubernetes: kubernetesFlag,
+  kubernetes: Flags.boolean({
+    char: 'k',
+    summary: 'Work on the Kubernetes cluster of the current kubeconfig context (required: tokens live in Secrets).',
+  }),
   'app-namespace': Flags.string({
     summary: 'An application namespace to work in (repeatable).',
     multiple: true,
@@ -37,13 +40,16 @@ export const scopeFlags = {
   'secret-name': Flags.string({summary: "The Secret holding the token [default: the Dapr docs' name]."}),
 }
 
-export const workloadFlags = {
-  workload: Flags.string({
-    summary: 'A workload, <namespace>/<kind>/<name> (repeatable).',
-    multiple: true,
-    exclusive: ['all-workloads'],
-  }),
-  'all-workloads': Flags.boolean({summary: 'Every workload of the namespaces (see each command).'}),
+/** --workload and --all-workloads, with what "all" means for the command. */
+export function workloadFlags(all: string) {
+  return {
+    workload: Flags.string({
+      summary: 'A workload, <namespace>/<kind>/<name> (repeatable).',
+      multiple: true,
+      exclusive: ['all-workloads'],
+    }),
+    'all-workloads': Flags.boolean({summary: all}),
+  }
 }
 
 export const rollFlags = {

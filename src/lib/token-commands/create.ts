@@ -8,7 +8,7 @@ import {fromFileFlag, rollFlags, scopeFlags, showFlag, TokenCommand, workloadFla
 export abstract class TokenCreate extends TokenCommand<typeof TokenCreate> {
   static override flags = {
     ...scopeFlags,
-    ...workloadFlags,
+    ...workloadFlags('Every Dapr-enabled workload of the namespaces.'),
     'from-file': fromFileFlag,
     show: showFlag,
     force: Flags.boolean({summary: 'Point workloads at this Secret even when they name another one for this token.'}),

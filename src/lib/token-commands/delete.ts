@@ -8,7 +8,7 @@ import {rollFlags, scopeFlags, TokenCommand, workloadFlags} from './base.js'
 export abstract class TokenDelete extends TokenCommand<typeof TokenDelete> {
   static override flags = {
     ...scopeFlags,
-    ...workloadFlags,
+    ...workloadFlags('Every workload of the namespaces that uses the Secret.'),
     force: Flags.boolean({summary: 'Delete the Secret even while workloads still use it.'}),
     ...rollFlags,
   }

@@ -178,6 +178,42 @@ describe('token service', () => {
     )
   })
 
+  it('Ctrl-C during the restarts: the run ends with exit 130 and names what is left', () => {
+    const result = {
+      kind: 'api-token',
+      secretName: 'dapr-api-token',
+      namespaces: [{namespace: 'a', secret: 'replace' as const, done: true, generation: 2}],
+      workloads: [
+        {
+          workload: 'a/deployment/web',
+          change: 'roll' as const,
+          container: undefined,
+          restarted: true,
+          done: true,
+          seconds: 1,
+          message: 'ok',
+        },
+        {
+          workload: 'a/deployment/api',
+          change: 'roll' as const,
+          container: undefined,
+          restarted: false,
+          done: false,
+          seconds: 0,
+          message: 'not restarted: interrupted',
+        },
+      ],
+      warnings: [],
+    }
+    assert.throws(
+      () => {
+        assertTokenRunDone(result, (w) => `dapr api-token rotate -k --restart-only --workload ${w.join(' ')}`)
+      },
+      (e: unknown) =>
+        e instanceof UserError && e.exitCode === 130 && /a\/deployment\/api did not finish/.test(e.message),
+    )
+  })
+
   it('delete rolls the detached workloads first and keeps the Secret of a namespace whose workload did not finish', async () => {
     const used = {'dapr.io/api-token-secret': 'dapr-api-token'}
     const cluster = fakeCluster({
