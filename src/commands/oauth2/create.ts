@@ -12,11 +12,17 @@ import {
   clusterTargetOf,
   prepareOAuthCluster,
 } from '../../lib/oauth2/cluster.js'
-import {applySelfHosted, defaultResourcesPath, defaultSecretsFile, planSelfHosted} from '../../lib/oauth2/files.js'
+import {
+  applySelfHosted,
+  defaultResourcesPath,
+  defaultSecretsFile,
+  onDiskResult,
+  planSelfHosted,
+} from '../../lib/oauth2/files.js'
 import {clusterOnly, oauthFlags, selfHostedOnly} from '../../lib/oauth2/flags.js'
 import {clientSecretKey} from '../../lib/oauth2/manifests.js'
 import {oauthFlagsOf, type OAuthSpec, resolveOAuthSpec} from '../../lib/oauth2/options.js'
-import {planNotes, renderApplied, renderFileWrites, renderManifests} from '../../lib/oauth2/render.js'
+import {planNotes, renderApplied, renderManifests, renderOnDisk} from '../../lib/oauth2/render.js'
 import {defaultConfigFile} from '../../lib/selfhosted/config-file.js'
 import {readSecretInput} from '../../lib/secret-input.js'
 
@@ -62,10 +68,7 @@ Without -k: the Component in --resources-path, the client secret in a local file
       concurrency: this.flags.concurrency ?? 5,
       timeoutMs: (this.flags.timeout ?? defaultTimeoutSeconds) * 1000,
       onFinished: (outcome, finished, total) => {
-        this.progress(
-          outcome.done ? 'info' : 'warning',
-          `${finished}/${total} restarted: ${outcome.namespace}/${outcome.name}`,
-        )
+        this.progress(outcome.done ? 'info' : 'warning', kube.appRestartProgress(outcome, finished, total))
       },
     })
     this.print(result, () => renderApplied(result.objects))
@@ -82,20 +85,10 @@ Without -k: the Component in --resources-path, the client secret in a local file
       plaintext: this.flags.plaintext,
     })
     for (const warning of plan.warnings) this.progress('warning', warning)
-    const result = {
-      writes: plan.writes.map(({file, role, change}) => ({file, role, change})),
-      dryRun: this.flags['dry-run'],
-      daprdFlags: ['--resources-path', plan.resourcesPath, '--config', plan.configFile],
-    }
-    if (!this.flags['dry-run']) await applySelfHosted(plan)
-    this.print(result, () =>
-      [
-        renderFileWrites(plan.writes),
-        this.flags['dry-run']
-          ? 'Nothing was changed (--dry-run).'
-          : `Start daprd with: --resources-path ${plan.resourcesPath} --config ${plan.configFile}`,
-      ].join('\n'),
-    )
+    const dryRun = this.flags['dry-run']
+    if (!dryRun) await applySelfHosted(plan)
+    const result = onDiskResult(plan, dryRun)
+    this.print(result, () => renderOnDisk(result))
     return result
   }
 }

@@ -216,3 +216,19 @@ export async function applySelfHosted(plan: SelfHostedPlan): Promise<FileWrite[]
   }
   return written
 }
+
+export interface OnDiskResult {
+  writes: {file: string; role: string; change: FileWrite['change']}[]
+  dryRun: boolean
+  /** What daprd must be started with to load the middleware. */
+  daprdFlags: string[]
+}
+
+/** The result as commands print it: no file content, so never the client secret. */
+export function onDiskResult(plan: SelfHostedPlan, dryRun: boolean): OnDiskResult {
+  return {
+    writes: plan.writes.map(({file, role, change}) => ({file, role, change})),
+    dryRun,
+    daprdFlags: ['--resources-path', plan.resourcesPath, '--config', plan.configFile],
+  }
+}

@@ -5,7 +5,7 @@ import {stringify} from 'yaml'
 import {formatWorkload} from '../kube/workload-names.js'
 import {renderTable} from '../output/table.js'
 import type {AppliedObject, ClusterPlan} from './cluster.js'
-import type {FileWrite} from './files.js'
+import type {OnDiskResult} from './files.js'
 import type {DaprObject} from './manifests.js'
 
 /** The object as it would be applied: what the server added when it was read is left out. */
@@ -53,9 +53,11 @@ export function renderApplied(objects: AppliedObject[]): string {
   )
 }
 
-export function renderFileWrites(writes: FileWrite[]): string {
-  return renderTable(
+export function renderOnDisk(result: OnDiskResult): string {
+  const table = renderTable(
     ['FILE', 'WHAT', 'CHANGE'],
-    writes.map((w) => [w.file, w.role, w.change]),
+    result.writes.map((w) => [w.file, w.role, w.change]),
   )
+  const next = result.dryRun ? 'Nothing was changed (--dry-run).' : `Start daprd with: ${result.daprdFlags.join(' ')}`
+  return `${table}\n${next}`
 }

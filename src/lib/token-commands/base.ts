@@ -7,7 +7,7 @@ import {defaultTimeoutSeconds} from '../flags.js'
 import {UsageError} from '../errors.js'
 import {KubeCommand} from '../kube-command.js'
 import {assertNamespaceName, assertObjectName} from '../kube-names.js'
-import {formatWorkload, parseWorkload} from '../kube/workload-names.js'
+import {parseWorkload} from '../kube/workload-names.js'
 import {holdInterruptsAsAbort} from '../interrupts.js'
 import {type TokenKind, type TokenKindInfo, tokenKinds} from '../tokens/kinds.js'
 import type {TokenCluster} from '../tokens/model.js'
@@ -139,8 +139,9 @@ export abstract class TokenCommand<T extends typeof Command> extends KubeCommand
   }
 
   /** Progress on stderr, Ctrl-C stopping new restarts, and the time bound of all restarts. */
-  protected runOptions(): RunOptions & {release: () => void} {
+  private async runOptions(): Promise<RunOptions & {release: () => void}> {
     const flags = this.tokenFlags
+    const {kube} = await this.connection()
     const interrupts = holdInterruptsAsAbort(
       'Stopping after the restarts in progress (Ctrl-C again to quit at once; their rollouts continue).',
     )
@@ -156,11 +157,7 @@ export abstract class TokenCommand<T extends typeof Command> extends KubeCommand
         this.progress(outcome.done ? 'success' : 'failure', secretLine(this.info, this.secretName, outcome))
       },
       onRollFinished: (outcome, finished, total) => {
-        const verb = outcome.done ? 'restarted' : 'did not finish'
-        this.progress(
-          outcome.done ? 'info' : 'warning',
-          `${finished}/${total} ${verb}: ${formatWorkload(outcome)}${outcome.done ? '' : ` (${outcome.message})`}`,
-        )
+        this.progress(outcome.done ? 'info' : 'warning', kube.appRestartProgress(outcome, finished, total))
       },
     }
   }
@@ -201,7 +198,7 @@ export abstract class TokenCommand<T extends typeof Command> extends KubeCommand
       this.print(described, () => renderPlan(described))
       return described
     }
-    const {release, ...options} = this.runOptions()
+    const {release, ...options} = await this.runOptions()
     let result: TokenRunResult
     try {
       result = await carryOut(await this.tokenCluster(), prepared, {
