@@ -249,8 +249,18 @@ export function prepareRotate(
   cluster: TokenCluster,
   request: TokenRequest & {restartOnly: boolean},
 ): Promise<PreparedRun> {
-  const {info, secretName, selection, restartOnly} = request
-  return prepare(cluster, request, 'rotate', (states) => planRotate(info, secretName, states, selection, {restartOnly}))
+  const {info, secretName, selection, restartOnly, scope} = request
+  return prepare(cluster, request, 'rotate', (states) => {
+    // --all-namespaces means the namespaces that have the Secret; a namespace named on its own must have it.
+    const named = new Set(scope.namespaces)
+    const kept = scope.allNamespaces ? states.filter((s) => s.secret !== undefined || named.has(s.namespace)) : states
+    if (kept.length === 0) {
+      throw new UserError(`no namespace with a Dapr-enabled workload has Secret ${secretName}; nothing was changed`, {
+        hint: `Create it first: dapr ${info.topic} create -k --all-namespaces`,
+      })
+    }
+    return planRotate(info, secretName, kept, selection, {restartOnly})
+  })
 }
 
 export function prepareDelete(cluster: TokenCluster, request: TokenRequest & {force: boolean}): Promise<PreparedRun> {

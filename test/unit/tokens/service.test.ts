@@ -227,6 +227,24 @@ describe('token service', () => {
     assert.match(result.namespaces[1]?.error ?? '', /was kept: b\/deployment\/api did not finish detaching/)
   })
 
+  it('rotate --all-namespaces works in the namespaces that have the Secret and leaves the others alone', async () => {
+    const cluster = fakeCluster({secrets: ['a'], daprNamespaces: ['a', 'b']})
+    const all = {...request([]), scope: {namespaces: [], allNamespaces: true}}
+    const prepared = await prepareRotate(cluster, {...all, restartOnly: false})
+    assert.deepEqual(
+      prepared.plan.namespaces.map((n) => n.namespace),
+      ['a'],
+    )
+    await assert.rejects(
+      prepareRotate(fakeCluster({daprNamespaces: ['b']}), {...all, restartOnly: false}),
+      /no namespace with a Dapr-enabled workload has Secret dapr-api-token; nothing was changed/,
+    )
+    await assert.rejects(
+      prepareRotate(cluster, {...request(['a', 'b']), restartOnly: false}),
+      /there is no Secret dapr-api-token in namespace b/,
+    )
+  })
+
   it('--all-namespaces finds the namespaces with Dapr apps; none is an error', async () => {
     const found = await readNamespaces(fakeCluster({daprNamespaces: ['x', 'y']}), {
       ...request([]),
