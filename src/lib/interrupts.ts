@@ -17,6 +17,8 @@ export interface InterruptGuard {
 interface Hold {
   messages: HoldMessages
   interrupted: boolean
+  /** Called at the first signal, after its message. */
+  onHeld: (() => void) | undefined
 }
 
 export interface HoldMessages {
@@ -37,6 +39,7 @@ function onSignal(signal: NodeJS.Signals): void {
   if (hold && !hold.interrupted) {
     hold.interrupted = true
     process.stderr.write(`${hold.messages.held}\n`)
+    hold.onHeld?.()
     return
   }
   if (hold && hold.messages.abandoned === undefined) return
@@ -62,8 +65,8 @@ function stopListening(): void {
 }
 
 /** Holds Ctrl-C until release(): the first one is reported and remembered, so the caller finishes or undoes. */
-export function holdInterrupts(messages: HoldMessages): InterruptGuard {
-  const hold: Hold = {messages, interrupted: false}
+export function holdInterrupts(messages: HoldMessages, onHeld?: () => void): InterruptGuard {
+  const hold: Hold = {messages, interrupted: false, onHeld}
   holds.push(hold)
   listen()
   let released = false
@@ -88,5 +91,25 @@ export function onInterrupt(cleanup: () => void): () => void {
   listen()
   return () => {
     if (cleanups.delete(cleanup)) stopListening()
+  }
+}
+
+/**
+ * Ctrl-C during a run of restarts: the first one aborts the signal (no new restart starts, those in flight are
+ * waited for and the run reports what is left); a second one stops the process at once.
+ */
+export function holdInterruptsAsAbort(message: string): {signal: AbortSignal; release: () => void} {
+  const controller = new AbortController()
+  const guard = holdInterrupts(
+    {held: message, abandoned: 'Stopped at once; restarts already started go on in the cluster.'},
+    () => {
+      controller.abort()
+    },
+  )
+  return {
+    signal: controller.signal,
+    release() {
+      guard.release()
+    },
   }
 }

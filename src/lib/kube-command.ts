@@ -11,9 +11,13 @@ import {statusLine} from './output/terminal.js'
 type Kube = typeof import('./kube/index.js')
 type ClusterTrustBundle = import('./kube/trust-bundle.js').ClusterTrustBundle
 
-export interface ClusterSession {
+/** A connection to the cluster, before (or without) looking for the control plane. */
+export interface KubeConnection {
   kube: Kube
   clients: import('./kube/client.js').KubeClients
+}
+
+export interface ClusterSession extends KubeConnection {
   /** Found once: the namespace, the Sentry that runs there and the daprsystem settings. */
   controlPlane: import('./kube/control-plane.js').ControlPlane
 }
@@ -26,6 +30,7 @@ export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<
   static clusterOnlyFlags: string[] = []
 
   private session: Promise<ClusterSession> | undefined
+  private opened: Promise<KubeConnection> | undefined
   private bannerCertificates: Promise<CertificateInfo[] | undefined> | undefined
 
   override async init(): Promise<void> {
@@ -39,26 +44,45 @@ export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<
     })
   }
 
-  /** Connects and finds the control-plane namespace, once. The Kubernetes client is loaded only here. */
-  protected cluster(): Promise<ClusterSession> {
-    this.session ??= (async () => {
+  /**
+   * Connects, once, without looking for the control plane: commands about application namespaces use this, so a user
+   * with rights in those namespaces only can run them. The Kubernetes client is loaded only here.
+   */
+  protected connection(): Promise<KubeConnection> {
+    this.opened ??= (async () => {
       const kube = await import('./kube/index.js')
-      const flags = this.flags as {
-        kubeconfig?: string
-        context?: string
-        namespace?: string
-        'request-timeout'?: number
-      }
+      const flags = this.flags as {kubeconfig?: string; context?: string; 'request-timeout'?: number}
       const requestTimeout = flags['request-timeout']
       const clients = kube.connect({
         kubeconfig: flags.kubeconfig,
         context: flags.context,
         requestTimeoutMs: requestTimeout === undefined ? undefined : requestTimeout * 1000,
       })
-      const controlPlane = await kube.discoverControlPlane(clients, flags.namespace)
+      return {kube, clients}
+    })()
+    return this.opened
+  }
+
+  /** Connects and finds the control-plane namespace, once. */
+  protected cluster(): Promise<ClusterSession> {
+    this.session ??= (async () => {
+      const {kube, clients} = await this.connection()
+      const controlPlane = await kube.discoverControlPlane(clients, (this.flags as {namespace?: string}).namespace)
       return {kube, clients, controlPlane}
     })()
     return this.session
+  }
+
+  /**
+   * For commands that do not need the control plane: finds it and reads the trust bundle alongside their own work,
+   * for the banner only; a user who may not read them gets no banner and no error.
+   */
+  protected bannerAlongside(): void {
+    this.bannerCertificates = this.cluster()
+      .then(async (session) =>
+        describeBundle((await session.kube.readTrustBundle(session.clients, session.controlPlane)).bundle),
+      )
+      .catch(() => undefined)
   }
 
   /** Shows the banner from certificates the command already has. */

@@ -101,33 +101,39 @@ export async function readClusterBundle(namespace = 'dapr-system'): Promise<Clus
   }
 }
 
-/** Lets the restricted user read, but not change, what Dapr keeps in a namespace. */
-export async function grantReadOnly(namespace: string): Promise<void> {
+export interface PolicyRule {
+  apiGroups: string[]
+  resources: string[]
+  verbs: string[]
+}
+
+/** Gives the restricted user a Role (and its RoleBinding) in the namespace, replacing one of that name. */
+export async function grantRestricted(namespace: string, name: string, rules: PolicyRule[]): Promise<void> {
   const manifest = JSON.stringify({
     apiVersion: 'v1',
     kind: 'List',
     items: [
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: {name: 'dapr-reader', namespace},
-        rules: [
-          {apiGroups: [''], resources: ['secrets', 'configmaps', 'pods'], verbs: ['get', 'list', 'watch']},
-          {apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list', 'watch']},
-          {apiGroups: ['dapr.io'], resources: ['configurations'], verbs: ['get', 'list', 'watch']},
-        ],
-      },
+      {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: {name, namespace}, rules},
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
-        metadata: {name: 'dapr-reader', namespace},
-        roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'dapr-reader'},
+        metadata: {name, namespace},
+        roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name},
         subjects: [{apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'restricted'}],
       },
     ],
   })
   const binary = process.env.IT_KUBECTL ?? 'kubectl'
   await execa(binary, ['apply', '-f', '-'], {env: {KUBECONFIG: adminKubeconfig()}, input: manifest})
+}
+
+/** Lets the restricted user read, but not change, what Dapr keeps in a namespace. */
+export async function grantReadOnly(namespace: string): Promise<void> {
+  await grantRestricted(namespace, 'dapr-reader', [
+    {apiGroups: [''], resources: ['secrets', 'configmaps', 'pods'], verbs: ['get', 'list', 'watch']},
+    {apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list', 'watch']},
+    {apiGroups: ['dapr.io'], resources: ['configurations'], verbs: ['get', 'list', 'watch']},
+  ])
   const restricted = clients(restrictedKubeconfig())
   await untilAllowed(() => restricted.core.readNamespacedSecret({name: 'dapr-trust-bundle', namespace}))
 }
@@ -141,6 +147,44 @@ export async function untilAllowed<T>(request: () => Promise<T>, timeoutMs = 15_
     } catch (error) {
       if (!(error instanceof ApiException && error.code === 403) || Date.now() > deadline) throw error
       await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+}
+
+/** Creates the namespace, first waiting out an earlier deletion of it that is still going on. */
+export async function ensureNamespace(name: string, timeoutMs = 60_000): Promise<void> {
+  const {core} = clients()
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const current = await core.readNamespace({name}).catch(() => undefined)
+    if (current && !current.metadata?.deletionTimestamp) return
+    if (!current) {
+      try {
+        await core.createNamespace({body: {metadata: {name}}})
+        return
+      } catch (error) {
+        if (!(error instanceof ApiException && error.code === 409)) throw error
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`namespace ${name} is still being deleted`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+/** Deletes the namespaces and waits until they are gone, so no later test sees what they held. */
+export async function deleteNamespaces(names: readonly string[], timeoutMs = 120_000): Promise<void> {
+  const {core} = clients()
+  const deadline = Date.now() + timeoutMs
+  await Promise.all(names.map((name) => core.deleteNamespace({name}).catch(() => undefined)))
+  for (const name of names) {
+    while (
+      await core.readNamespace({name}).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      if (Date.now() > deadline) throw new Error(`namespace ${name} was not deleted in time`)
+      await new Promise((resolve) => setTimeout(resolve, 250))
     }
   }
 }

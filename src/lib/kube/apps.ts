@@ -3,10 +3,12 @@
 // Lists are paginated, so memory stays flat however many apps there are.
 import type {V1DaemonSet, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node'
 
-import {UsageError} from '../errors.js'
 import type {KubeClients} from './client.js'
 import {call, type RequestOptions} from './request.js'
-import {type NamespacedWorkload, type RestartOutcome, restartWorkload, type WorkloadKind} from './restart.js'
+import {type NamespacedWorkload, type RestartOutcome, restartWorkload, type TemplatePatch} from './restart.js'
+import {formatWorkload} from './workload-names.js'
+
+export {formatWorkload, parseWorkload} from './workload-names.js'
 
 export const daprEnabledAnnotation = 'dapr.io/enabled'
 export const sidecarContainerName = 'daprd'
@@ -15,36 +17,6 @@ const pageSize = 500
 /** The truthy values of dapr/kit's IsTruthy, which the injector uses for dapr.io/enabled (case-insensitive). */
 export function isTruthy(value: string | undefined): boolean {
   return ['y', 'yes', 'true', 't', 'on', '1'].includes((value ?? '').trim().toLowerCase())
-}
-
-const kindNames: Record<string, WorkloadKind> = {
-  deployment: 'Deployment',
-  deployments: 'Deployment',
-  deploy: 'Deployment',
-  statefulset: 'StatefulSet',
-  statefulsets: 'StatefulSet',
-  sts: 'StatefulSet',
-  daemonset: 'DaemonSet',
-  daemonsets: 'DaemonSet',
-  ds: 'DaemonSet',
-}
-
-/** `<namespace>/<kind>/<name>`, the form every flag that takes a workload uses. */
-export function formatWorkload(workload: NamespacedWorkload): string {
-  return `${workload.namespace}/${workload.kind.toLowerCase()}/${workload.name}`
-}
-
-/** Parses `<namespace>/<kind>/<name>` (kind: deployment|deploy, statefulset|sts, daemonset|ds). */
-export function parseWorkload(reference: string, flag = '--only'): NamespacedWorkload {
-  const parts = reference.split('/')
-  const kind = kindNames[(parts[1] ?? '').toLowerCase()]
-  if (parts.length !== 3 || !parts[0] || !parts[2] || kind === undefined) {
-    throw new UsageError(
-      `${flag} ${reference} is not <namespace>/<kind>/<name>`,
-      'Write it like apps/deployment/checkout (kinds: deployment|deploy, statefulset|sts, daemonset|ds).',
-    )
-  }
-  return {namespace: parts[0], kind, name: parts[2]}
 }
 
 /** A pod running a daprd container, with what it was injected with. */
@@ -103,49 +75,70 @@ function templateEnabled(workload: V1Deployment | V1StatefulSet | V1DaemonSet): 
   return isTruthy(workload.spec?.template.metadata?.annotations?.[daprEnabledAnnotation])
 }
 
-/** The Deployments, StatefulSets and DaemonSets whose pod template has a truthy dapr.io/enabled, sorted. */
-export async function listDaprWorkloads(clients: KubeClients, scope: AppScope = {}): Promise<NamespacedWorkload[]> {
+/** A Deployment, StatefulSet or DaemonSet as read, with its kind. */
+export type WorkloadObject =
+  | {kind: 'Deployment'; object: V1Deployment}
+  | {kind: 'StatefulSet'; object: V1StatefulSet}
+  | {kind: 'DaemonSet'; object: V1DaemonSet}
+
+/**
+ * Every Deployment, StatefulSet and DaemonSet in the scope, each turned into a T by `pick` (undefined leaves it out),
+ * sorted by `<namespace>/<kind>/<name>`.
+ */
+export async function listWorkloads<T extends NamespacedWorkload>(
+  clients: KubeClients,
+  scope: AppScope,
+  pick: (workload: WorkloadObject) => T | undefined,
+): Promise<T[]> {
   const {apps} = clients
-  const collect = async <T extends V1Deployment | V1StatefulSet | V1DaemonSet>(
-    kind: WorkloadKind,
+  const collect = async <O extends V1Deployment | V1StatefulSet | V1DaemonSet>(
     resource: string,
-    list: (namespace: string | undefined) => Lister<T>,
-  ): Promise<NamespacedWorkload[]> => {
-    const found: NamespacedWorkload[] = []
-    for await (const workload of listInScope(clients, resource, scope, list)) {
-      if (templateEnabled(workload)) {
-        found.push({namespace: workload.metadata?.namespace ?? '', kind, name: workload.metadata?.name ?? ''})
-      }
+    list: (namespace: string | undefined) => Lister<O>,
+    wrap: (object: O) => WorkloadObject,
+  ): Promise<T[]> => {
+    const found: T[] = []
+    for await (const object of listInScope(clients, resource, scope, list)) {
+      const picked = pick(wrap(object))
+      if (picked !== undefined) found.push(picked)
     }
     return found
   }
   const lists = await Promise.all([
     collect<V1Deployment>(
-      'Deployment',
       'deployments.apps',
       (namespace) => (page, options) =>
         namespace
           ? apps.listNamespacedDeployment({namespace, ...page}, options)
           : apps.listDeploymentForAllNamespaces(page, options),
+      (object) => ({kind: 'Deployment', object}),
     ),
     collect<V1StatefulSet>(
-      'StatefulSet',
       'statefulsets.apps',
       (namespace) => (page, options) =>
         namespace
           ? apps.listNamespacedStatefulSet({namespace, ...page}, options)
           : apps.listStatefulSetForAllNamespaces(page, options),
+      (object) => ({kind: 'StatefulSet', object}),
     ),
     collect<V1DaemonSet>(
-      'DaemonSet',
       'daemonsets.apps',
       (namespace) => (page, options) =>
         namespace
           ? apps.listNamespacedDaemonSet({namespace, ...page}, options)
           : apps.listDaemonSetForAllNamespaces(page, options),
+      (object) => ({kind: 'DaemonSet', object}),
     ),
   ])
   return lists.flat().sort((a, b) => formatWorkload(a).localeCompare(formatWorkload(b)))
+}
+
+/** The Deployments, StatefulSets and DaemonSets whose pod template has a truthy dapr.io/enabled, sorted. */
+export function listDaprWorkloads(clients: KubeClients, scope: AppScope = {}): Promise<NamespacedWorkload[]> {
+  return listWorkloads(clients, scope, ({kind, object}) =>
+    templateEnabled(object)
+      ? {namespace: object.metadata?.namespace ?? '', kind, name: object.metadata?.name ?? ''}
+      : undefined,
+  )
 }
 
 /**
@@ -191,9 +184,13 @@ export function sidecarOf(pod: V1Pod): SidecarPod | undefined {
   }
 }
 
-/** Every running pod with a daprd container, read a page at a time. */
-export async function listSidecarPods(clients: KubeClients, scope: AppScope = {}): Promise<SidecarPod[]> {
-  const pods: SidecarPod[] = []
+/** Every running pod in the scope (not finished, not being deleted), each turned into a T by `pick`, a page at a time. */
+export async function listRunningPods<T>(
+  clients: KubeClients,
+  scope: AppScope,
+  pick: (pod: V1Pod) => T | undefined,
+): Promise<T[]> {
+  const found: T[] = []
   const fieldSelector = 'status.phase!=Succeeded,status.phase!=Failed'
   for await (const pod of listInScope<V1Pod>(
     clients,
@@ -205,10 +202,15 @@ export async function listSidecarPods(clients: KubeClients, scope: AppScope = {}
         : clients.core.listPodForAllNamespaces({fieldSelector, ...page}, options),
   )) {
     if (pod.metadata?.deletionTimestamp) continue
-    const sidecar = sidecarOf(pod)
-    if (sidecar) pods.push(sidecar)
+    const picked = pick(pod)
+    if (picked !== undefined) found.push(picked)
   }
-  return pods
+  return found
+}
+
+/** Every running pod with a daprd container, read a page at a time. */
+export function listSidecarPods(clients: KubeClients, scope: AppScope = {}): Promise<SidecarPod[]> {
+  return listRunningPods(clients, scope, sidecarOf)
 }
 
 export interface AppRestartOptions {
@@ -218,9 +220,14 @@ export interface AppRestartOptions {
   onFinished?: (outcome: AppRestartOutcome, finished: number, total: number) => void
   /** Stop starting new restarts (Ctrl-C): those in flight finish, the rest are reported as not restarted. */
   signal?: AbortSignal
+  /** Changes to a workload's pod template made by the same patch that restarts it, so it rolls once. */
+  templatePatch?: (workload: NamespacedWorkload) => TemplatePatch | undefined
 }
 
 export type AppRestartOutcome = RestartOutcome & {namespace: string}
+
+/** How a caller that brings its own template changes restarts workloads. */
+export type RollOptions = Omit<AppRestartOptions, 'templatePatch'>
 
 /** Restarts the workloads, at most `concurrency` at a time, each waited for, all within one deadline. */
 export async function restartApps(
@@ -247,7 +254,12 @@ export async function restartApps(
               restartedAt: undefined,
               seconds: 0,
             }
-          : {...(await restartWorkload(clients, workload, deadline, {})), namespace: workload.namespace}
+          : {
+              ...(await restartWorkload(clients, workload, deadline, {
+                templatePatch: options.templatePatch?.(workload),
+              })),
+              namespace: workload.namespace,
+            }
       outcomes[index] = outcome
       finished++
       options.onFinished?.(outcome, finished, workloads.length)

@@ -18,6 +18,7 @@ export {
   restartControlPlane,
   type RestartOutcome,
   sentry as sentryWorkload,
+  type TemplatePatch,
   type Workload,
 } from './restart.js'
 export {
@@ -25,9 +26,12 @@ export {
   formatWorkload,
   listDaprWorkloads,
   listSidecarPods,
+  listWorkloads,
   parseWorkload,
   restartApps,
+  type RollOptions,
   type SidecarPod,
+  type WorkloadObject,
 } from './apps.js'
 export {readControlPlaneStatus, renderStatus, type ComponentStatus} from './status.js'
 export {clusterTarget} from './target.js'
@@ -36,3 +40,5 @@ export {appRestartProgress, assertAppRestartsDone, renderAppRestartSummary, resu
 export {clusterRotationTarget} from './rotation-target.js'
 export {readRotationState} from './rotation-state.js'
 export {clusterSettingsTarget} from './settings-target.js'
+export {tokenCluster} from './tokens.js'
+export {oauthCluster} from './dapr-objects.js'

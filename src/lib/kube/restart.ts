@@ -30,6 +30,16 @@ export const controlPlaneWorkloads: Workload[] = [
 
 export const restartedAtAnnotation = 'kubectl.kubernetes.io/restartedAt'
 export const mergePatch = {'Content-Type': 'application/merge-patch+json'}
+const strategicMergePatch = {'Content-Type': 'application/strategic-merge-patch+json'}
+
+/**
+ * More changes to a pod template, sent in the same patch as restartedAt so the workload rolls once: annotations (null
+ * removes one) and strategic-merge entries for its containers, merged by container name (and env by variable name).
+ */
+export interface TemplatePatch {
+  annotations?: Record<string, string | null>
+  containers?: Record<string, unknown>[]
+}
 
 export interface RestartOutcome extends Workload {
   restarted: boolean
@@ -44,6 +54,8 @@ export interface RestartOptions {
   pollMs?: number
   /** Called when a workload's state changes (not on every poll). */
   onProgress?: (workload: Workload, message: string, done: boolean) => void
+  /** Changes made to the pod template in the restart's own patch. */
+  templatePatch?: TemplatePatch
 }
 
 /** Which control-plane workloads exist in the namespace, in restart order. */
@@ -117,10 +129,14 @@ async function patchRestartedAt(
   workload: NamespacedWorkload,
   restartedAt: string,
   deadline: number,
+  extra: TemplatePatch | undefined,
 ): Promise<void> {
   const {name, namespace} = workload
-  const body = {spec: {template: {metadata: {annotations: {[restartedAtAnnotation]: restartedAt}}}}}
-  const merge = {...requestBudget(clients, deadline), headers: mergePatch}
+  const annotations = {...extra?.annotations, [restartedAtAnnotation]: restartedAt}
+  const containers = extra?.containers === undefined ? {} : {spec: {containers: extra.containers}}
+  const body = {spec: {template: {metadata: {annotations}, ...containers}}}
+  // A merge patch would replace the whole container list; the strategic one merges it by name.
+  const merge = {...requestBudget(clients, deadline), headers: extra ? strategicMergePatch : mergePatch}
   const patch = action(workload, 'patch')
   switch (workload.kind) {
     case 'Deployment': {
@@ -165,7 +181,7 @@ export async function restartWorkload(
     seconds: Math.round((Date.now() - started) / 100) / 10,
   })
   try {
-    await patchRestartedAt(clients, workload, restartedAt, deadline)
+    await patchRestartedAt(clients, workload, restartedAt, deadline, options.templatePatch)
   } catch (error) {
     return outcome(false, (error as Error).message, false)
   }
