@@ -54,8 +54,10 @@ describe('what a new user copies runs as written', function () {
       `#!/bin/sh\nexec node ${JSON.stringify(path.join(root, 'bin', 'run.js'))} "$@"\n`,
     )
     chmodSync(path.join(bin, 'dapr'), 0o755)
-    // The files the bring-your-own examples name, in the directory the examples run in.
+    // The files the bring-your-own examples name, in the directory the examples run in, and the client secret the
+    // OAuth example reads.
     work.bundle('')
+    work.write('secret.txt', 'a-client-secret\n')
   })
   afterEach(() => {
     work.cleanup()
