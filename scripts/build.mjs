@@ -4,9 +4,9 @@
 // most of a command's start. Our code reaches a dependency through the package's `#vendor/<name>` import, a small ES
 // module that re-exports the bundle, so every chunk shares one instance and heavy parts stay behind dynamic imports.
 // Type checking is tsc's job (`tsc --noEmit` runs first in `npm run build`).
+import {execFileSync} from 'node:child_process'
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {pathToFileURL} from 'node:url'
 
 import {build} from 'esbuild'
 import ts from 'typescript'
@@ -45,8 +45,8 @@ const esmBanner = [
 const isIdentifier = (name) => /^[A-Za-z_$][\w$]*$/.test(name)
 
 /**
- * V8 forgets a script's dynamic-import callback when the script is read from a code cache, so every `import(x)` in a
- * dependency becomes `__vendorImport(x)`, a function src/vendor/load.ts hands the bundle. The calls are found by
+ * V8 forgets a script's dynamic-import callback when the script is read from a code cache, so every `import(x)` of
+ * a computed specifier in a dependency becomes `__vendorImport(x)`, a function src/vendor/load.ts hands the bundle. The calls are found by
  * parsing, so a string or a method named import is left alone.
  */
 const rewriteDynamicImports = {
@@ -58,7 +58,13 @@ const rewriteDynamicImports = {
       const file = ts.createSourceFile(args.path, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS)
       const starts = []
       const visit = (node) => {
-        if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        // import('a-package') is bundled by esbuild; only a computed specifier (a file URL) is left to Node.
+        const computed = (argument) => argument !== undefined && !ts.isStringLiteralLike(argument)
+        if (
+          ts.isCallExpression(node) &&
+          node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+          computed(node.arguments[0])
+        ) {
           starts.push(node.expression.getStart(file))
         }
         ts.forEachChild(node, visit)
@@ -220,5 +226,6 @@ await build({
 })
 
 // The code caches: written by this Node, used by the same Node version, ignored by any other.
-const {writeCodeCache} = await import(pathToFileURL(path.join(vendorDir, 'load.js')).href)
-for (const name of Object.keys(vendors)) writeCodeCache(name)
+execFileSync(process.execPath, [path.join(root, 'scripts', 'code-cache.mjs'), JSON.stringify(Object.keys(vendors))], {
+  stdio: 'inherit',
+})

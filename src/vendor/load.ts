@@ -55,11 +55,16 @@ export function loadVendor(name: string): unknown {
   return entry.exports
 }
 
-/** Build step: loads dist/vendor/<name>.cjs and writes its code cache beside it. */
-export function writeCodeCache(name: string): number {
-  loadVendor(name)
-  const data = loaded.get(name)?.script.createCachedData()
-  if (data === undefined) throw new Error(`vendor bundle ${name} did not load`)
-  writeFileSync(path.join(vendorDir, `${name}.cjs.cache`), data)
-  return data.length
+/**
+ * Build step: writes the code cache of every bundle loaded so far beside it. Written after the build has run a few
+ * commands in this process, the cache also holds the functions those commands compiled, not only the top level.
+ */
+export function writeCodeCaches(): Record<string, number> {
+  const written: Record<string, number> = {}
+  for (const [name, {script}] of loaded) {
+    const data = script.createCachedData()
+    writeFileSync(path.join(vendorDir, `${name}.cjs.cache`), data)
+    written[name] = data.length
+  }
+  return written
 }

@@ -40,17 +40,11 @@ export interface KubeClients {
 const noKubeconfigHint =
   'Pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config (for example with your provider CLI).'
 
-/** One kubeconfig file, checked the way kubectl would complain about it: by file name, in plain words. */
-function loadFile(file: string): KubeConfig {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const reason =
-      code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable')
-    throw new UserError(`cannot read the kubeconfig ${file}: ${reason}`, {hint: noKubeconfigHint})
-  }
+/**
+ * Why a kubeconfig client-node could not read (or read as empty) is not one: YAML that does not parse, or a document
+ * that is not a mapping. Parsed a second time only then, so a good kubeconfig costs one YAML parse.
+ */
+function assertKubeconfigDocument(file: string, text: string): void {
   let document: unknown
   try {
     document = parse(text)
@@ -63,13 +57,32 @@ function loadFile(file: string): KubeConfig {
   if (document === null || document === undefined || typeof document !== 'object' || Array.isArray(document)) {
     throw new UserError(`the kubeconfig ${file} is empty or not a kubeconfig`, {hint: noKubeconfigHint})
   }
+}
+
+/** One kubeconfig file, checked the way kubectl would complain about it: by file name, in plain words. */
+function loadFile(file: string): KubeConfig {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason =
+      code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable')
+    throw new UserError(`cannot read the kubeconfig ${file}: ${reason}`, {hint: noKubeconfigHint})
+  }
   const kc = new KubeConfig()
   try {
-    kc.loadFromFile(file)
+    kc.loadFromString(text)
+    kc.makePathsAbsolute(path.dirname(file))
   } catch (error) {
+    assertKubeconfigDocument(file, text)
     throw new UserError(`the kubeconfig ${file} cannot be used: ${(error as Error).message}`, {
       hint: 'Fix the file (every cluster, user and context needs a name), or point --kubeconfig at another one.',
     })
+  }
+  // client-node reads an empty file, or a document that is not a mapping, as a kubeconfig with nothing in it.
+  if (kc.getClusters().length + kc.getUsers().length + kc.getContexts().length === 0) {
+    assertKubeconfigDocument(file, text)
   }
   return kc
 }

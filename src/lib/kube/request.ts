@@ -1,6 +1,8 @@
 // Running one API request: bounded in time by cancelling it (an AbortSignal handed to client-node's request context,
 // so a server that never answers cannot keep the process alive after the command is done), and its failure mapped
 // once into a user-facing error (errors.ts).
+import https from 'node:https'
+
 import {type ConfigurationOptions, Observable, type RequestContext} from '@kubernetes/client-node'
 
 import {type ApiAction, ApiError, type ClusterIdentity, describeAction, isNotFound, toUserError} from './errors.js'
@@ -14,11 +16,35 @@ export type RequestOptions = ConfigurationOptions
 /** A request as the adapter writes it: `(options) => clients.core.readNamespacedSecret({...}, options)`. */
 export type Request<T> = (options: RequestOptions) => Promise<T>
 
-function requestOptions(signal: AbortSignal, headers: Record<string, string>): RequestOptions {
+type Agent = NonNullable<ReturnType<RequestContext['getAgent']>>
+const sharedAgents = new WeakMap<ClusterIdentity, Agent>()
+
+/**
+ * client-node gives every request an agent of its own, so each one paid a TLS context and a full handshake. The first
+ * agent made for a connection serves all its requests instead, with keep-alive (a plain HTTPS agent; a proxy's agent
+ * is shared as it is), so later requests reuse its connections. Its TLS options are the same for every request of
+ * one kubeconfig context; idle keep-alive sockets do not hold the process open.
+ */
+function sharedAgent(cluster: ClusterIdentity, agent: Agent): Agent {
+  let shared = sharedAgents.get(cluster)
+  if (shared === undefined) {
+    shared = agent.constructor === https.Agent ? new https.Agent({...agent.options, keepAlive: true}) : agent
+    sharedAgents.set(cluster, shared)
+  }
+  return shared
+}
+
+function requestOptions(
+  cluster: ClusterIdentity,
+  signal: AbortSignal,
+  headers: Record<string, string>,
+): RequestOptions {
   return {
     middleware: [
       {
         pre: (context: RequestContext) => {
+          const agent = context.getAgent()
+          if (agent !== undefined) context.setAgent(sharedAgent(cluster, agent))
           context.setSignal(signal)
           for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value)
           return new Observable(Promise.resolve(context))
@@ -50,7 +76,7 @@ export async function call<T>(
     controller.abort()
   }, timeoutMs)
   try {
-    return await request(requestOptions(controller.signal, options.headers ?? {}))
+    return await request(requestOptions(cluster, controller.signal, options.headers ?? {}))
   } catch (error) {
     if (controller.signal.aborted) {
       throw new ApiError(
