@@ -1,12 +1,20 @@
-// Builds dist/ with esbuild. Our code: one file per command plus shared chunks (ES modules), so a command loads a
-// handful of files instead of thousands. Each large dependency: one CommonJS file in dist/vendor with a V8 code cache
-// beside it (src/vendor/load.ts), because compiling oclif and the Kubernetes client (~53 MB of generated modules) was
-// most of a command's start. Our code reaches a dependency through the package's `#vendor/<name>` import, a small ES
-// module that re-exports the bundle, so every chunk shares one instance and heavy parts stay behind dynamic imports.
+// Builds dist/ with esbuild as CommonJS bundles that src/loader.ts runs with a V8 code cache written beside each:
+// compiling oclif and the Kubernetes client, and Node's handling of dozens of small ES modules, were most of a
+// command's start, and Node 20 can reuse compiled code only for scripts it is handed through vm.Script.
+//   dist/vendor/<name>.cjs       one large dependency each (oclif, the Kubernetes client, x509, yaml, ...), keeping
+//                                only the names our code imports (the Kubernetes client halves)
+//   dist/app/<entry>.cjs         our code, one bundle per command, hook, help class and the package entry; a
+//                                dependency is reached through the loader, so every bundle of a process shares one
+//                                instance of it, and parts behind dynamic imports (the Kubernetes adapter, Helm) run
+//                                only when imported
+//   dist/commands/**.js, ...     small ES modules at the paths oclif knows, each loading its bundle
+//   dist/loader.js               the loader (src/loader.ts)
 // Type checking is tsc's job (`tsc --noEmit` runs first in `npm run build`).
 import {execFileSync} from 'node:child_process'
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import path from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 import {build} from 'esbuild'
 import ts from 'typescript'
@@ -15,7 +23,7 @@ import 'reflect-metadata'
 
 const root = path.resolve(import.meta.dirname, '..')
 const dist = path.join(root, 'dist')
-const vendorDir = path.join(dist, 'vendor')
+const requireFromRoot = createRequire(path.join(root, 'package.json'))
 
 /** The dependencies bundled on their own, by the name of their file in dist/vendor. */
 const vendors = {
@@ -30,24 +38,14 @@ const vendors = {
 }
 
 rmSync(dist, {recursive: true, force: true})
-mkdirSync(vendorDir, {recursive: true})
-
-// Bundled CommonJS dependencies expect require, __filename and __dirname, which ES modules do not have.
-const esmBanner = [
-  "import {createRequire as __createRequire} from 'node:module'",
-  "import {fileURLToPath as __fileURLToPath} from 'node:url'",
-  "import {dirname as __pathDirname} from 'node:path'",
-  'const require = __createRequire(import.meta.url)',
-  'const __filename = __fileURLToPath(import.meta.url)',
-  'const __dirname = __pathDirname(__filename)',
-].join(';')
+mkdirSync(path.join(dist, 'vendor'), {recursive: true})
 
 const isIdentifier = (name) => /^[A-Za-z_$][\w$]*$/.test(name)
 
 /**
  * V8 forgets a script's dynamic-import callback when the script is read from a code cache, so every `import(x)` of
- * a computed specifier in a dependency becomes `__vendorImport(x)`, a function src/vendor/load.ts hands the bundle. The calls are found by
- * parsing, so a string or a method named import is left alone.
+ * a computed specifier in a dependency becomes `__vendorImport(x)`, a function src/loader.ts hands the bundle. The
+ * calls are found by parsing, so a string or a method named import is left alone.
  */
 const rewriteDynamicImports = {
   name: 'rewrite-dynamic-imports',
@@ -95,6 +93,9 @@ function sourceFiles(dir) {
  */
 function importedNames() {
   const used = new Map(Object.values(vendors).map((pkg) => [pkg, new Set()]))
+  const named = (elements, names) => {
+    for (const element of elements) if (!element.isTypeOnly) names.add((element.propertyName ?? element.name).text)
+  }
   for (const file of sourceFiles(path.join(root, 'src'))) {
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
     const visit = (node) => {
@@ -109,21 +110,16 @@ function importedNames() {
         if (ts.isCallExpression(node)) names.add('*')
         else if (ts.isImportDeclaration(node)) {
           const clause = node.importClause
-          if (clause === undefined) names.add('*')
+          const bindings = clause?.namedBindings
+          if (clause === undefined || (bindings && ts.isNamespaceImport(bindings))) names.add('*')
           else if (!clause.isTypeOnly) {
             if (clause.name) names.add('default')
-            const bindings = clause.namedBindings
-            if (bindings && ts.isNamespaceImport(bindings)) names.add('*')
-            for (const element of bindings && ts.isNamedImports(bindings) ? bindings.elements : []) {
-              if (!element.isTypeOnly) names.add((element.propertyName ?? element.name).text)
-            }
+            if (bindings && ts.isNamedImports(bindings)) named(bindings.elements, names)
           }
         } else if (!node.isTypeOnly) {
           const clause = node.exportClause
           if (clause === undefined || !ts.isNamedExports(clause)) names.add('*')
-          else
-            for (const element of clause.elements)
-              if (!element.isTypeOnly) names.add((element.propertyName ?? element.name).text)
+          else named(clause.elements, names)
         }
       }
       ts.forEachChild(node, visit)
@@ -133,29 +129,37 @@ function importedNames() {
   return used
 }
 
-/** One dependency as a CommonJS bundle, and the ES module that gives its exports the names Node would give them. */
+/**
+ * One dependency as a CommonJS bundle, and what our code sees of it: the names it imports, and a default export that
+ * is what Node gives `import x from pkg` (module.exports for a CommonJS package, the default export of an ES one).
+ */
 async function buildVendor(name, pkg, used) {
-  // What `import * as ns from pkg` gives in Node is the contract the wrapper must keep.
   const namespace = await import(pkg)
+  let commonJs = false
+  try {
+    commonJs = requireFromRoot(pkg) === namespace.default
+  } catch {
+    // An ES module Node cannot require.
+  }
   const all = used.has('*')
   const names = Object.keys(namespace).filter((key) => key !== 'default' && isIdentifier(key) && (all || used.has(key)))
-  const hasDefault = 'default' in namespace && (all || used.has('default'))
   for (const key of used) {
     if (key !== '*' && !(key in namespace)) throw new Error(`${pkg} has no export ${key}`)
   }
+  const hasDefault = 'default' in namespace && (all || used.has('default'))
   await build({
     absWorkingDir: root,
-    stdin: {
-      // An .mjs entry: esbuild then gives a CommonJS package's module.exports as its default export, as Node does.
-      contents: [
-        all ? `export * from '${pkg}'` : `export {${names.join(', ')}} from '${pkg}'`,
-        hasDefault ? `export {default} from '${pkg}'` : '',
-      ].join('\n'),
-      resolveDir: root,
-      sourcefile: `vendor-${name}.mjs`,
-      loader: 'js',
-    },
-    outfile: path.join(vendorDir, `${name}.cjs`),
+    stdin: commonJs
+      ? {contents: `module.exports = require('${pkg}')`, resolveDir: root, sourcefile: `vendor-${name}.cjs`}
+      : {
+          contents: [
+            `export {${names.join(', ')}} from '${pkg}'`,
+            hasDefault ? `export {default} from '${pkg}'` : '',
+          ].join('\n'),
+          resolveDir: root,
+          sourcefile: `vendor-${name}.mjs`,
+        },
+    outfile: path.join(dist, 'vendor', `${name}.cjs`),
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -168,64 +172,92 @@ async function buildVendor(name, pkg, used) {
     plugins: [rewriteDynamicImports],
     logLevel: 'error',
   })
-  writeFileSync(
-    path.join(vendorDir, `${name}.js`),
-    [
-      `// ${pkg}, loaded from ${name}.cjs with its code cache.`,
-      "import {loadVendor} from './load.js'",
-      `const bundle = loadVendor('${name}')`,
-      ...(hasDefault ? ['export default bundle.default'] : []),
-      ...(names.length > 0 ? [`export const {${names.join(', ')}} = bundle`] : []),
-      '',
-    ].join('\n'),
-  )
+  // The module our bundles import in place of the package (see vendorImports).
+  return [
+    `const bundle = __vendor(${JSON.stringify(name)})`,
+    hasDefault ? `export default ${commonJs ? 'bundle' : 'bundle.default'}` : '',
+    names.length > 0 ? `export const {${names.join(', ')}} = bundle` : '',
+  ].join('\n')
 }
 
 const used = importedNames()
-await Promise.all(Object.entries(vendors).map(([name, pkg]) => buildVendor(name, pkg, used.get(pkg))))
+const facades = new Map(
+  await Promise.all(
+    Object.entries(vendors).map(async ([name, pkg]) => [pkg, await buildVendor(name, pkg, used.get(pkg))]),
+  ),
+)
 
-await build({
-  absWorkingDir: root,
-  entryPoints: ['src/vendor/load.ts'],
-  outdir: vendorDir,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  logLevel: 'warning',
-})
-
-/** Our imports of a vendored dependency become imports of its `#vendor/<name>` module (package.json "imports"). */
+/** Our imports of a vendored package become a module that takes its exports from the loader's bundle of it. */
 const vendorImports = {
   name: 'vendor-imports',
   setup(esbuild) {
-    const byPackage = new Map(Object.entries(vendors).map(([name, pkg]) => [pkg, name]))
-    esbuild.onResolve({filter: /^[@a-z]/}, (args) => {
-      const name = byPackage.get(args.path)
-      return name === undefined ? undefined : {path: `#vendor/${name}`, external: true}
-    })
+    esbuild.onResolve({filter: /^[@a-z]/}, (args) =>
+      facades.has(args.path) ? {path: args.path, namespace: 'vendor'} : undefined,
+    )
+    esbuild.onLoad({filter: /.*/, namespace: 'vendor'}, (args) => ({
+      contents: facades.get(args.path),
+      loader: 'js',
+    }))
   },
 }
 
+const entryPoints = [
+  path.join(root, 'src', 'index.ts'),
+  path.join(root, 'src', 'help.ts'),
+  ...sourceFiles(path.join(root, 'src', 'commands')),
+  ...sourceFiles(path.join(root, 'src', 'hooks')),
+]
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/index.ts', 'src/help.ts', 'src/commands/**/*.ts', 'src/hooks/*.ts'],
+  entryPoints,
   outbase: 'src',
-  outdir: 'dist',
+  outdir: 'dist/app',
+  outExtension: {'.js': '.cjs'},
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
   sourcemap: true,
   plugins: [vendorImports],
-  banner: {js: esmBanner},
-  chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 })
 
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/loader.ts'],
+  outdir: dist,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  logLevel: 'warning',
+})
+
+// The ES modules at the paths oclif and bin/run.js know, each exporting what its bundle exports.
+const {loadBundle} = await import(pathToFileURL(path.join(dist, 'loader.js')).href)
+const bundles = []
+for (const entry of entryPoints) {
+  const id = path.relative(path.join(root, 'src'), entry).replace(/\.ts$/, '')
+  bundles.push(`app/${id}`)
+  const keys = Object.keys(loadBundle(`app/${id}`))
+  const exported = keys.filter((key) => key !== 'default' && isIdentifier(key))
+  const loader = path.relative(path.dirname(path.join(dist, id)), path.join(dist, 'loader.js'))
+  mkdirSync(path.dirname(path.join(dist, `${id}.js`)), {recursive: true})
+  writeFileSync(
+    path.join(dist, `${id}.js`),
+    [
+      `import {loadBundle} from '${loader.startsWith('.') ? loader : `./${loader}`}'`,
+      `const bundle = loadBundle('app/${id}')`,
+      keys.includes('default') ? 'export default bundle.default' : '',
+      exported.length > 0 ? `export const {${exported.join(', ')}} = bundle` : '',
+      '',
+    ].join('\n'),
+  )
+}
+
 // The code caches: written by this Node, used by the same Node version, ignored by any other.
-execFileSync(process.execPath, [path.join(root, 'scripts', 'code-cache.mjs'), JSON.stringify(Object.keys(vendors))], {
+const scripts = [...Object.keys(vendors).map((name) => `vendor/${name}`), ...bundles]
+execFileSync(process.execPath, [path.join(root, 'scripts', 'code-cache.mjs'), JSON.stringify(scripts)], {
   stdio: 'inherit',
 })

@@ -67,7 +67,7 @@ const runs = [
 ]
 
 const {run} = await import(dist('index.js'))
-const {loadVendor, writeCodeCaches} = await import(dist('vendor/load.js'))
+const {loadBundle, writeCodeCaches} = await import(dist('loader.js'))
 const write = {stdout: process.stdout.write, stderr: process.stderr.write}
 for (const argv of runs) {
   process.stdout.write = () => true
@@ -85,8 +85,8 @@ process.exitCode = 0
 server.close()
 rmSync(work, {recursive: true, force: true})
 
-// Bundles no run loaded (prompts, Helm) still get a cache of their top level.
-for (const name of JSON.parse(process.argv[2] ?? '[]')) loadVendor(name)
+// Bundles no run loaded (other commands, prompts) still get a cache of their top level.
+for (const id of JSON.parse(process.argv[2] ?? '[]')) loadBundle(id)
 const written = writeCodeCaches()
 const total = Object.values(written).reduce((sum, bytes) => sum + bytes, 0)
 process.stdout.write(`code caches: ${Object.keys(written).length} bundles, ${(total / 1e6).toFixed(1)} MB\n`)
