@@ -51,6 +51,7 @@ export interface RestartOutcome extends Workload {
 
 export interface RestartOptions {
   timeoutMs: number
+  /** The longest wait between two reads of a rollout (default 1000 ms); the first reads come sooner. */
   pollMs?: number
   /** Called when a workload's state changes (not on every poll). */
   onProgress?: (workload: Workload, message: string, done: boolean) => void
@@ -161,6 +162,14 @@ async function patchRestartedAt(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/**
+ * The wait before the next read of a rollout: 100 ms doubling up to `pollMs`. A small rollout is done in well under
+ * a second, and a fixed one-second poll made a restart of one app at a time wait twice as long as kubectl's watch.
+ */
+export function pollDelay(polls: number, pollMs = 1000): number {
+  return Math.min(pollMs, 100 * 2 ** Math.min(polls, 10))
+}
+
 /** Restarts one workload and waits until its rollout is done, fails, or the deadline passes. */
 export async function restartWorkload(
   clients: KubeClients,
@@ -186,6 +195,7 @@ export async function restartWorkload(
     return outcome(false, (error as Error).message, false)
   }
   let last = ''
+  let polls = 0
   for (;;) {
     let state: RolloutState
     try {
@@ -202,7 +212,7 @@ export async function restartWorkload(
     if (state.done) return outcome(true, state.message)
     if (state.failure) return outcome(false, state.failure)
     if (Date.now() >= deadline) return outcome(false, `timed out: ${state.message}`)
-    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())))
+    await sleep(Math.min(pollDelay(polls++, options.pollMs), Math.max(0, deadline - Date.now())))
   }
 }
 

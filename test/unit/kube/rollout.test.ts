@@ -1,8 +1,9 @@
-// kubectl's rollout-status rules as pure decisions over plain workload objects.
+// kubectl's rollout-status rules as pure decisions over plain workload objects, and how often a rollout is read.
 import assert from 'node:assert/strict'
 
 import type {V1Deployment, V1StatefulSet} from '@kubernetes/client-node'
 
+import {pollDelay} from '../../../src/lib/kube/restart.js'
 import {deploymentRolloutState, statefulSetRolloutState} from '../../../src/lib/kube/rollout.js'
 
 const deployment = (spec: number, generation: number, status: V1Deployment['status']): V1Deployment => ({
@@ -110,5 +111,19 @@ describe('statefulset rollout state', () => {
       statefulSetRolloutState(statefulSet(1, {observedGeneration: 1, readyReplicas: 1})).message,
       /spec update to be observed/,
     )
+  })
+})
+
+describe('the wait between two reads of a rollout', () => {
+  it('starts at 100 ms and doubles up to the poll interval, never past it', () => {
+    assert.deepEqual(
+      Array.from({length: 7}, (_, polls) => pollDelay(polls)),
+      [100, 200, 400, 800, 1000, 1000, 1000],
+    )
+    assert.deepEqual(
+      Array.from({length: 4}, (_, polls) => pollDelay(polls, 300)),
+      [100, 200, 300, 300],
+    )
+    assert.equal(pollDelay(1000), 1000)
   })
 })
