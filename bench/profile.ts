@@ -71,19 +71,14 @@ function bucketOf(stack: ProfileNode['callFrame'][]): string {
     return loading ? 'Node: loading ES modules (resolve, read, compile, link)' : 'Node: start-up and internals'
   }
   const file = userFrame.url.startsWith('file:') ? fileURLToPath(userFrame.url) : userFrame.url
-  const vendor = /\/dist\/vendor\/([\w-]+)\.(c?js)$/.exec(file)
-  if (vendor?.[1] === 'load' || (vendor?.[2] === 'js' && vendor[1] !== undefined)) {
-    return 'reading bundles and their code caches'
-  }
-  if (vendor?.[1] !== undefined) {
-    const name = vendorBuckets[vendor[1]] ?? vendor[1]
-    // A bundle's top level runs inside the loader; after that it runs for the command.
-    const loading = stack.some((frame) => /\/dist\/vendor\/load\.js$/.test(frame.url))
-    return `${name}: ${loading ? 'load' : 'run'}`
-  }
+  // A bundle's top level runs inside the loader (dist/loader.js); after that it runs for the command.
+  const phase = stack.some((frame) => frame.url.endsWith('/dist/loader.js')) ? 'load' : 'run'
+  const vendor = /\/dist\/vendor\/([\w-]+)\.cjs$/.exec(file)?.[1]
+  if (vendor !== undefined) return `${vendorBuckets[vendor] ?? vendor}: ${phase}`
+  if (/\/dist\/app\/.*\.cjs$/.test(file)) return `our code (src/): ${phase}`
+  if (/\/dist\/.*\.js$/.test(file)) return 'reading bundles and their code caches'
   const source = originalSource(userFrame)
-  if (/\bsrc\//.test(source)) return 'our code (src/)'
-  return `other: ${path.basename(source)}`
+  return /\bsrc\//.test(source) ? `our code (src/): ${phase}` : `other: ${path.basename(source)}`
 }
 
 function breakdownOf(profile: CpuProfile): Map<string, number> {

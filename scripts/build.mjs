@@ -147,18 +147,24 @@ async function buildVendor(name, pkg, used) {
     if (key !== '*' && !(key in namespace)) throw new Error(`${pkg} has no export ${key}`)
   }
   const hasDefault = 'default' in namespace && (all || used.has('default'))
+  // A package that also ships an ES build for bundlers ("module") is bundled from it when we take only named exports:
+  // the same code, which esbuild can trim to what we use (@peculiar/x509: 351 KB and ~50 ms to load, then 216 KB).
+  const manifest = JSON.parse(readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8'))
+  const esBuild = !hasDefault && !all && manifest.module !== undefined
   await build({
     absWorkingDir: root,
-    stdin: commonJs
-      ? {contents: `module.exports = require('${pkg}')`, resolveDir: root, sourcefile: `vendor-${name}.cjs`}
-      : {
-          contents: [
-            `export {${names.join(', ')}} from '${pkg}'`,
-            hasDefault ? `export {default} from '${pkg}'` : '',
-          ].join('\n'),
-          resolveDir: root,
-          sourcefile: `vendor-${name}.mjs`,
-        },
+    mainFields: esBuild ? ['module', 'main'] : ['main', 'module'],
+    stdin:
+      commonJs && !esBuild
+        ? {contents: `module.exports = require('${pkg}')`, resolveDir: root, sourcefile: `vendor-${name}.cjs`}
+        : {
+            contents: [
+              `export {${names.join(', ')}} from '${pkg}'`,
+              hasDefault ? `export {default} from '${pkg}'` : '',
+            ].join('\n'),
+            resolveDir: root,
+            sourcefile: `vendor-${name}.mjs`,
+          },
     outfile: path.join(dist, 'vendor', `${name}.cjs`),
     bundle: true,
     format: 'cjs',

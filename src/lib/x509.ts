@@ -3,9 +3,9 @@ import 'reflect-metadata'
 
 import {webcrypto} from 'node:crypto'
 
-import * as x509 from '@peculiar/x509'
+import {cryptoProvider} from '@peculiar/x509'
 
-x509.cryptoProvider.set(webcrypto)
+cryptoProvider.set(webcrypto)
 
 export {
   AuthorityKeyIdentifierExtension,
