@@ -19,6 +19,7 @@ import {
   freshHomeEachTest,
   kubectl,
   readClusterBundle,
+  grantRestricted,
   restrictedKubeconfig,
   untilAllowed,
 } from './context.js'
@@ -116,30 +117,12 @@ describe('on a real cluster', function () {
   describe('a ConfigMap that may not be written', () => {
     it('puts the Secret back byte for byte and names the backup and the restore command', async () => {
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
-      await applyJson({
-        apiVersion: 'v1',
-        kind: 'List',
-        items: [
-          {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'Role',
-            metadata: {name: 'dapr-secret-writer', namespace},
-            rules: [
-              {apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list']},
-              {apiGroups: [''], resources: ['secrets'], verbs: ['update']},
-              {apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list']},
-              {apiGroups: ['dapr.io'], resources: ['configurations'], verbs: ['get', 'list']},
-            ],
-          },
-          {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'RoleBinding',
-            metadata: {name: 'dapr-secret-writer', namespace},
-            roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'dapr-secret-writer'},
-            subjects: [{apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'restricted'}],
-          },
-        ],
-      })
+      await grantRestricted(namespace, 'dapr-secret-writer', [
+        {apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list']},
+        {apiGroups: [''], resources: ['secrets'], verbs: ['update']},
+        {apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list']},
+        {apiGroups: ['dapr.io'], resources: ['configurations'], verbs: ['get', 'list']},
+      ])
       const {core} = clients(restrictedKubeconfig())
       await untilAllowed(() => core.readNamespacedConfigMap({name: 'dapr-trust-bundle', namespace}))
       const before = await readClusterBundle()
@@ -440,29 +423,11 @@ describe('on a real cluster', function () {
 
     it('lets a monitoring account that may read the ConfigMap but not the Secret check the roots', async () => {
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
-      await applyJson({
-        apiVersion: 'v1',
-        kind: 'List',
-        items: [
-          {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'Role',
-            metadata: {name: 'dapr-monitor', namespace},
-            rules: [
-              {apiGroups: [''], resources: ['configmaps'], verbs: ['get']},
-              {apiGroups: ['apps'], resources: ['deployments'], verbs: ['get']},
-              {apiGroups: ['dapr.io'], resources: ['configurations'], verbs: ['get']},
-            ],
-          },
-          {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'RoleBinding',
-            metadata: {name: 'dapr-monitor', namespace},
-            roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'dapr-monitor'},
-            subjects: [{apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'restricted'}],
-          },
-        ],
-      })
+      await grantRestricted(namespace, 'dapr-monitor', [
+        {apiGroups: [''], resources: ['configmaps'], verbs: ['get']},
+        {apiGroups: ['apps'], resources: ['deployments'], verbs: ['get']},
+        {apiGroups: ['dapr.io'], resources: ['configurations'], verbs: ['get']},
+      ])
       const {core} = clients(restrictedKubeconfig())
       await untilAllowed(() => core.readNamespacedConfigMap({name: 'dapr-trust-bundle', namespace}))
       try {
