@@ -27,6 +27,8 @@ export interface HoldMessages {
    * signals are held too (for writes that take moments and must never be left half done).
    */
   abandoned?: string
+  /** Called at the first signal, after `held` is printed: a long wait stops early (AbortController.abort). */
+  onHeld?: () => void
 }
 
 const holds: Hold[] = []
@@ -37,6 +39,7 @@ function onSignal(signal: NodeJS.Signals): void {
   if (hold && !hold.interrupted) {
     hold.interrupted = true
     process.stderr.write(`${hold.messages.held}\n`)
+    hold.messages.onHeld?.()
     return
   }
   if (hold && hold.messages.abandoned === undefined) return

@@ -1,11 +1,28 @@
 // Runs the built `dapr` executable as a user would: a child process with its own environment, exit code and streams.
-import {existsSync} from 'node:fs'
+import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {execa} from 'execa'
 
 const root = path.resolve(import.meta.dirname, '..', '..')
 const runJs = path.join(root, 'bin', 'run.js')
+
+/**
+ * The HOME of runs that give none: a throwaway directory, so backups and other state never land in the real ~/.dapr.
+ * Removed when the test process exits.
+ */
+let throwawayHome: string | undefined
+export function testHome(): string {
+  if (throwawayHome === undefined) {
+    const home = mkdtempSync(path.join(tmpdir(), 'dapr-test-home-'))
+    throwawayHome = home
+    process.on('exit', () => {
+      rmSync(home, {recursive: true, force: true})
+    })
+  }
+  return throwawayHome
+}
 
 export interface CliResult {
   exitCode: number
@@ -20,7 +37,7 @@ export async function dapr(
   if (!existsSync(path.join(root, 'dist', 'commands'))) throw new Error('dist/ is missing: run `npm run build` first')
   const result = await execa('node', [runJs, ...args], {
     reject: false,
-    env: {NO_COLOR: '1', ...options.env},
+    env: {NO_COLOR: '1', HOME: testHome(), ...options.env},
     input: options.input ?? '',
     cwd: root,
     // A command that hangs is killed rather than left spinning after its test gave up.

@@ -216,8 +216,8 @@ export interface AppRestartOptions {
   timeoutMs: number
   /** A workload finished (done or not). */
   onFinished?: (outcome: AppRestartOutcome, finished: number, total: number) => void
-  /** Stop starting new restarts (Ctrl-C): those in flight finish, the rest are reported as not restarted. */
-  signal?: AbortSignal
+  /** Ctrl-C: no restart is started after it, and those in flight stop being waited for. */
+  signal?: AbortSignal | undefined
 }
 
 export type AppRestartOutcome = RestartOutcome & {namespace: string}
@@ -237,17 +237,10 @@ export async function restartApps(
       const index = nextIndex++
       const workload = workloads[index]
       if (workload === undefined) return
-      const outcome: AppRestartOutcome =
-        options.signal?.aborted === true
-          ? {
-              ...workload,
-              restarted: false,
-              done: false,
-              message: 'not restarted: interrupted',
-              restartedAt: undefined,
-              seconds: 0,
-            }
-          : {...(await restartWorkload(clients, workload, deadline, {})), namespace: workload.namespace}
+      const outcome: AppRestartOutcome = {
+        ...(await restartWorkload(clients, workload, deadline, {signal: options.signal})),
+        namespace: workload.namespace,
+      }
       outcomes[index] = outcome
       finished++
       options.onFinished?.(outcome, finished, workloads.length)

@@ -11,7 +11,7 @@ export {
   trustBundleProblems,
   writeTrustBundle,
 } from './trust-bundle.js'
-export {defaultBackupDir} from './backup.js'
+export {clusterBackupStore, defaultBackupDir} from './backup.js'
 export {
   type NamespacedWorkload,
   presentWorkloads,
@@ -25,10 +25,20 @@ export {
   listDaprWorkloads,
   listSidecarPods,
   parseWorkload,
+  podOwner,
   restartApps,
   type SidecarPod,
 } from './apps.js'
 export {readControlPlaneStatus, renderStatus, type ComponentStatus} from './status.js'
 export {clusterTarget} from './target.js'
+export {ownershipWarnings} from './ownership.js'
+export {
+  type AccessResult,
+  accessManifest,
+  type AccessRule,
+  currentUser,
+  renewalAccessRules,
+  reviewAccess,
+} from './access.js'
 export {restartWithSummary} from './restart-summary.js'
 export {appRestartProgress, assertAppRestartsDone, renderAppRestartSummary, resumeCommand} from './app-restarts.js'
