@@ -46,6 +46,47 @@ export async function dapr(
   return {exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr}
 }
 
+/**
+ * Starts `dapr` without waiting for it, for tests that act while it runs (a signal at the right moment). Resolves to
+ * the same result as `dapr`; a process ended by a signal it did not handle reports 128 + the signal number.
+ */
+export function startDapr(
+  args: string[],
+  options: {env?: Record<string, string>; timeoutMs?: number} = {},
+): {child: ReturnType<typeof execa>; stderrLines: string[]; result: Promise<CliResult>} {
+  const child = execa('node', [runJs, ...args], {
+    reject: false,
+    env: {NO_COLOR: '1', HOME: testHome(), ...options.env},
+    input: '',
+    cwd: root,
+    ...(options.timeoutMs === undefined ? {} : {timeout: options.timeoutMs}),
+  })
+  const stderrLines: string[] = []
+  let partial = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n')
+    partial = lines.pop() ?? ''
+    stderrLines.push(...lines)
+  })
+  const result = child.then((done) => ({
+    exitCode: done.exitCode ?? (done.signal === 'SIGINT' ? 130 : -1),
+    stdout: String(done.stdout),
+    stderr: String(done.stderr),
+  }))
+  return {child, stderrLines, result}
+}
+
+/** Resolves once `lines` holds one matching `pattern` (polled: the lines come from a child's stderr). */
+export async function untilLine(lines: string[], pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const found = lines.find((line) => pattern.test(line))
+    if (found !== undefined) return found
+    if (Date.now() > deadline) throw new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${lines.join('\n')}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
 /** A failure as the design asks: one line (two with a hint) on stderr, no stack trace. */
 export function assertCleanFailure(result: CliResult): void {
   const lines = result.stderr.split('\n').filter((line) => line.trim() !== '')

@@ -55,11 +55,6 @@ export function describeBundle(
   return issuer ? [...infos, describeCertificate(issuer, 'issuer', now, true)] : infos
 }
 
-/** The SHA-256 fingerprints (AA:BB:…) of every certificate in a PEM text; throws UserError on unreadable PEM. */
-export function certificateFingerprints(pem: string, source: string): string[] {
-  return parseCertificates(pem, source).map((cert) => cert.nodeCertificate.fingerprint256)
-}
-
 export function describeCertificate(
   cert: ParsedCertificate,
   role: CertificateInfo['role'],

@@ -2,7 +2,6 @@
 export {type ParsedCertificate, parseCertificates} from './certificate.js'
 export {anchorsInUse, issuerChainOf, issuerChainsTo} from './chain.js'
 export {
-  certificateFingerprints,
   type CertificateInfo,
   type CertificateState,
   certificateState,

@@ -1,6 +1,6 @@
 // Doctor's checks that only a cluster has, each a pure function of what was read: the ConfigMap against the Secret,
 // the keys Sentry owns, who else manages the objects, the sidecars' trust anchors, and the user's rights.
-import {certificateFingerprints} from '../certs/index.js'
+import {issuerChainsTo} from '../certs/index.js'
 import type {BundleProblem} from '../expiry.js'
 import type {DoctorCheck} from './checks.js'
 
@@ -78,10 +78,11 @@ export interface SidecarAnchors {
 }
 
 /**
- * Pure: the sidecars whose DAPR_TRUST_ANCHORS lack every root the issuer chains to: they keep working until their
- * workload certificate renews, then fail every call. Grouped by what owns them, with the command that restarts them.
+ * Pure: the sidecars whose DAPR_TRUST_ANCHORS hold no root the issuer chains to (by name and signature, as Go's
+ * verifier builds chains: a root renewed with the same key still counts): they keep working until their workload
+ * certificate renews, then fail every call. Grouped by what owns them, with the command that restarts them.
  */
-export function sidecarCheck(pods: SidecarAnchors[], inUseFingerprints: string[]): DoctorCheck {
+export function sidecarCheck(pods: SidecarAnchors[], issuerCertPem: string): DoctorCheck {
   const title = 'sidecars trust the root in use (their DAPR_TRUST_ANCHORS)'
   if (pods.length === 0) return {id: 'sidecars', title, status: 'ok', detail: 'no running pod has a daprd container'}
   const cache = new Map<string, boolean>()
@@ -89,7 +90,7 @@ export function sidecarCheck(pods: SidecarAnchors[], inUseFingerprints: string[]
     let found = cache.get(pem)
     if (found === undefined) {
       try {
-        found = certificateFingerprints(pem, 'DAPR_TRUST_ANCHORS').some((f) => inUseFingerprints.includes(f))
+        found = issuerChainsTo(issuerCertPem, pem)
       } catch {
         found = false
       }

@@ -1,6 +1,6 @@
 // `mtls doctor -k`: reads the bundle, the sidecar pods and the user's rights at once, and turns them into checks.
 // A read that fails makes its checks ERROR (could not check) rather than stopping the others.
-import {describeBundle, issuerChainsTo} from '../certs/index.js'
+import {issuerChainsTo} from '../certs/index.js'
 import type {ClusterSession} from '../kube-command.js'
 import type {SidecarPod} from '../kube/index.js'
 import {bundleChecks, type DoctorCheck, errorCheck} from './checks.js'
@@ -25,7 +25,7 @@ export async function clusterDoctor(session: ClusterSession, options: {warnDays:
     kube.currentUser(clients),
   ])
   const checks: DoctorCheck[] = []
-  let inUse: string[] | undefined
+  let issuer: string | undefined
   if (read.status === 'fulfilled') {
     const current = read.value
     checks.push(configMapCheck(kube.trustBundleProblems(current), namespace))
@@ -37,7 +37,7 @@ export async function clusterDoctor(session: ClusterSession, options: {warnDays:
         sources: keys,
       }),
     )
-    inUse = inUseFingerprints(current.bundle)
+    issuer = current.bundle.issuerCertPem
     checks.push(
       sentryKeysCheck({
         namespace,
@@ -54,7 +54,7 @@ export async function clusterDoctor(session: ClusterSession, options: {warnDays:
     checks.push(errorCheck('bundle', 'the trust bundle can be read', read.reason))
   }
   if (pods.status === 'rejected') checks.push(errorCheck('sidecars', 'sidecars trust the root in use', pods.reason))
-  else if (inUse === undefined) {
+  else if (issuer === undefined) {
     checks.push(
       errorCheck('sidecars', 'sidecars trust the root in use', new Error('the trust bundle could not be read')),
     )
@@ -62,7 +62,7 @@ export async function clusterDoctor(session: ClusterSession, options: {warnDays:
     checks.push(
       sidecarCheck(
         pods.value.map((pod) => sidecarAnchors(kube, pod)),
-        inUse,
+        issuer,
       ),
     )
   let manifest: string | undefined
@@ -83,17 +83,6 @@ export async function clusterDoctor(session: ClusterSession, options: {warnDays:
     checks,
     manifest,
   )
-}
-
-/** The fingerprints of the roots the issuer chains to; none when the bundle cannot be read. */
-function inUseFingerprints(bundle: Parameters<typeof describeBundle>[0]): string[] {
-  try {
-    return describeBundle(bundle)
-      .filter((c) => c.role === 'root' && c.inUse)
-      .map((c) => c.sha256Fingerprint)
-  } catch {
-    return []
-  }
 }
 
 function pendingChains(current: {

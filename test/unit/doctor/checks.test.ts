@@ -108,13 +108,7 @@ describe('doctor checks', () => {
       restartable,
       trustAnchorsPem: pem,
     })
-    let inUse: string[]
-    before(async () => {
-      const {describeBundle} = await import('../../../src/lib/certs/index.js')
-      inUse = describeBundle(good)
-        .filter((c) => c.role === 'root')
-        .map((c) => c.sha256Fingerprint)
-    })
+    const inUse = () => good.issuerCertPem
 
     it('fails sidecars whose anchors lack the root in use, grouped by owner, with the command that restarts them', () => {
       const result = sidecarCheck(
@@ -125,7 +119,7 @@ describe('doctor checks', () => {
           anchors('apps/deployment/stale', other.rootCertPem),
           anchors('apps/pod/bare (Pod (no owner))', 'not a certificate', false),
         ],
-        inUse,
+        inUse(),
       )
       assert.equal(result.status, 'fail')
       assert.deepEqual(result.items, ['apps/deployment/stale: 2 pods', 'apps/pod/bare (Pod (no owner)): 1 pod'])
@@ -133,10 +127,25 @@ describe('doctor checks', () => {
       assert.match(result.hint ?? '', /restart-apps -k --only apps\/deployment\/stale; recreate the bare pods/)
     })
 
+    it("counts a root renewed with the same key as trusted: Go's verifier chains by name and signature", async () => {
+      const {createPrivateKey} = await import('node:crypto')
+      const {bundle: original, rootKeyPem} = await generateBundle({namespace: 'dapr-system', validityDays: 100})
+      const renewed = await generateBundle({
+        namespace: 'dapr-system',
+        validityDays: 200,
+        rootKey: createPrivateKey(rootKeyPem ?? ''),
+        currentRoots: original.rootCertPem,
+      })
+      assert.notEqual(renewed.bundle.rootCertPem, original.rootCertPem)
+      const sidecar = [anchors('a/deployment/x', original.rootCertPem)]
+      assert.equal(sidecarCheck(sidecar, renewed.bundle.issuerCertPem).status, 'ok')
+      assert.equal(sidecarCheck(sidecar, other.issuerCertPem).status, 'fail')
+    })
+
     it('passes sidecars that all trust the root, and warns for those whose anchors cannot be seen', () => {
-      assert.equal(sidecarCheck([anchors('a/deployment/x', good.rootCertPem)], inUse).status, 'ok')
-      assert.equal(sidecarCheck([], inUse).status, 'ok')
-      assert.equal(sidecarCheck([anchors('a/deployment/x', undefined)], inUse).status, 'warn')
+      assert.equal(sidecarCheck([anchors('a/deployment/x', good.rootCertPem)], inUse()).status, 'ok')
+      assert.equal(sidecarCheck([], inUse()).status, 'ok')
+      assert.equal(sidecarCheck([anchors('a/deployment/x', undefined)], inUse()).status, 'warn')
     })
 
     it('ConfigMap, ownership, Sentry keys and rights', () => {
