@@ -18,6 +18,8 @@ export interface ClusterSession {
   clients: import('./kube/client.js').KubeClients
   /** Found once: the namespace, the Sentry that runs there and the daprsystem settings. */
   controlPlane: import('./kube/control-plane.js').ControlPlane
+  /** --kubeconfig and --context as given, for commands printed to run next against the same cluster. */
+  connection: string[]
 }
 
 export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<T> {
@@ -58,7 +60,11 @@ export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<
         requestTimeoutMs: requestTimeout === undefined ? undefined : requestTimeout * 1000,
       })
       const controlPlane = await kube.discoverControlPlane(clients, flags.namespace)
-      return {kube, clients, controlPlane}
+      const connection = [
+        ...(flags.kubeconfig === undefined ? [] : ['--kubeconfig', flags.kubeconfig]),
+        ...(flags.context === undefined ? [] : ['--context', flags.context]),
+      ]
+      return {kube, clients, controlPlane, connection}
     })()
     return this.session
   }

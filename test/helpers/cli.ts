@@ -70,8 +70,8 @@ export function startDapr(
   })
   const result = child.then((done) => ({
     exitCode: done.exitCode ?? (done.signal === 'SIGINT' ? 130 : -1),
-    stdout: String(done.stdout),
-    stderr: String(done.stderr),
+    stdout: done.stdout,
+    stderr: done.stderr,
   }))
   return {child, stderrLines, result}
 }
@@ -82,7 +82,8 @@ export async function untilLine(lines: string[], pattern: RegExp, timeoutMs = 60
   for (;;) {
     const found = lines.find((line) => pattern.test(line))
     if (found !== undefined) return found
-    if (Date.now() > deadline) throw new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${lines.join('\n')}`)
+    if (Date.now() > deadline)
+      throw new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${lines.join('\n')}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
 }

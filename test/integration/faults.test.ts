@@ -9,7 +9,7 @@ import path from 'node:path'
 
 import {type ApiProxy, faultFirst, startApiProxy} from '../cluster/api-proxy.js'
 import {installDaprFixture} from '../cluster/fixture.js'
-import {type CliResult, untilLine} from '../helpers/cli.js'
+import {type CliResult, dapr, untilLine} from '../helpers/cli.js'
 import {
   adminKubeconfig,
   clients,
@@ -235,7 +235,7 @@ describe('proof that faults lose nothing', function () {
       )
       assert.match(
         hint ?? '',
-        /No application was restarted; afterwards run: dapr mtls restart-apps -k --concurrency 5/,
+        /No application was restarted; afterwards run: dapr mtls restart-apps -k --kubeconfig \S+ --concurrency 5$/,
       )
       assert.ok(seconds < 15 + 15, `took ${seconds}s`)
       for (const name of ['dapr-operator', 'dapr-sidecar-injector'])
@@ -247,20 +247,67 @@ describe('proof that faults lose nothing', function () {
     })
   })
 
+  it('an application that cannot roll out: exit 1 naming it, and the printed command resumes with only that one', async () => {
+    await kubectl(
+      'patch',
+      'deployment',
+      'orders',
+      '-n',
+      'apps',
+      '--type=merge',
+      '-p',
+      '{"spec":{"template":{"spec":{"nodeSelector":{"no-such-label":"x"}}}}}',
+    )
+    const result = await daprK(home(), ['mtls', 'restart-apps', '-k', '--app-namespace', 'apps', '--timeout', '10'])
+    assert.equal(result.exitCode, 1, result.stderr)
+    const [failure, hint] = result.stderr.trimEnd().split('\n').slice(-2)
+    assert.equal(failure, '1 of 2 application restarts did not finish: apps/deployment/orders')
+    const resume = /resume with only those: (.*)$/.exec(hint ?? '')?.[1] ?? ''
+    assert.match(resume, /^dapr mtls restart-apps -k --kubeconfig \S+ --concurrency 5 --only apps\/deployment\/orders$/)
+    assert.match(result.stderr, /^apps\/deployment\/checkout +restarted /m)
+    await kubectl(
+      'patch',
+      'deployment',
+      'orders',
+      '-n',
+      'apps',
+      '--type=json',
+      '-p',
+      '[{"op":"remove","path":"/spec/template/spec/nodeSelector"}]',
+    )
+    const checkoutBefore = await restartedAt('deployment', 'checkout', 'apps')
+    const resumed = await dapr(resume.split(' ').slice(1), {env: {HOME: home().dir}})
+    assert.equal(resumed.exitCode, 0, resumed.stderr)
+    assert.equal(await restartedAt('deployment', 'checkout', 'apps'), checkoutBefore, 'only orders is restarted again')
+  })
+
   describe('Ctrl-C', () => {
-    it('between the two writes (sent while the Secret write is answered): both are written, exit 130, the restore line printed', async () => {
-      const before = await readClusterBundle()
+    /**
+     * Runs `args` and sends Ctrl-C (`times` times) at the moment the Secret write is answered, before the ConfigMap
+     * write: the proxy holds that answer until the CLI said it holds the signal.
+     */
+    const ctrlCBetweenWrites = (args: string[], times: 1 | 2) => {
       proxy.setRule(
         faultFirst('PUT', secretPath, {
           kind: 'pause-response',
           until: async () => {
             run.child.kill('SIGINT')
             await untilLine(run.stderrLines, /Finishing the trust-bundle write first/)
+            if (times === 2) {
+              run.child.kill('SIGINT')
+              await run.result
+            }
           },
         }),
       )
       // The rule above acts on `run` once the CLI's Secret write is answered, long after this line.
-      const run = startDaprK(home(), ['mtls', 'renew-certificate', '-k', '--restart'], proxy.kubeconfig)
+      const run = startDaprK(home(), args, proxy.kubeconfig)
+      return run
+    }
+
+    it('between the two writes (sent while the Secret write is answered): both are written, exit 130, the restore line printed', async () => {
+      const before = await readClusterBundle()
+      const run = ctrlCBetweenWrites(['mtls', 'renew-certificate', '-k', '--restart'], 1)
       const result = await run.result
       assert.equal(result.exitCode, 130, result.stderr)
       assertOldOrNew(await readClusterBundle(), before, 'new')
@@ -271,26 +318,19 @@ describe('proof that faults lose nothing', function () {
         hint?.includes(`Restore the previous bundle with: dapr mtls rollback -k -n dapr-system --backup ${file}`),
       )
       assert.equal(await restartedAt('deployment', 'dapr-sentry'), '', 'Ctrl-C stops before any restart')
-      // The line printed works: it puts the previous bundle back.
-      const rollback = await daprK(home(), ['mtls', 'rollback', '-k', '-n', namespace, '--backup', file])
+      // The line printed works: it puts the previous bundle back (through the same proxy: the same cluster URL).
+      const rollback = await daprK(
+        home(),
+        ['mtls', 'rollback', '-k', '-n', namespace, '--backup', file],
+        proxy.kubeconfig,
+      )
       assert.equal(rollback.exitCode, 0, rollback.stderr)
       assertOldOrNew(await readClusterBundle(), before, 'old')
     })
 
     it('negative control: a second Ctrl-C stops at once, between the writes, and the objects are left different', async () => {
       const before = await readClusterBundle()
-      proxy.setRule(
-        faultFirst('PUT', secretPath, {
-          kind: 'pause-response',
-          until: async () => {
-            run.child.kill('SIGINT')
-            await untilLine(run.stderrLines, /Finishing the trust-bundle write first/)
-            run.child.kill('SIGINT')
-            await run.result
-          },
-        }),
-      )
-      const run = startDaprK(home(), ['mtls', 'renew-certificate', '-k'], proxy.kubeconfig)
+      const run = ctrlCBetweenWrites(['mtls', 'renew-certificate', '-k'], 2)
       const result = await run.result
       assert.equal(result.exitCode, 130, result.stderr)
       assert.match(result.stderr, /Stopped during the trust-bundle write: the Secret and the ConfigMap may differ/)
@@ -333,7 +373,7 @@ describe('proof that faults lose nothing', function () {
         const [failure, hint] = result.stderr.trimEnd().split('\n').slice(-2)
         assert.match(failure ?? '', /^interrupted: 1 of 6 applications restarted \(sigint-apps\/deployment\/app-\d\)/)
         const resume =
-          /Resume with only those not restarted: (dapr mtls restart-apps -k --concurrency 1( --only \S+)+)$/.exec(
+          /Resume with only those not restarted: (dapr mtls restart-apps -k --kubeconfig \S+ --concurrency 1( --only \S+)+)$/.exec(
             hint ?? '',
           )?.[1]
         assert.ok(resume, hint)
@@ -348,7 +388,8 @@ describe('proof that faults lose nothing', function () {
             `${name}: restarted ${restarted}, named ${named.includes(name)}`,
           )
         }
-        const resumed = await daprK(home(), [...resume.split(' ').slice(1)])
+        // As printed: it names the kubeconfig the run was given, so it reaches the same cluster.
+        const resumed = await dapr(resume.split(' ').slice(1), {env: {HOME: home().dir}})
         assert.equal(resumed.exitCode, 0, resumed.stderr)
         for (const name of apps) assert.notEqual(await restartedAt('deployment', name, 'sigint-apps'), '')
       } finally {

@@ -1,7 +1,7 @@
 // `dapr mtls backups -k` and `dapr mtls rollback -k` on the test cluster: undo the last change exactly, undo the undo,
 // keep the newest --keep, refuse a backup Sentry would refuse, and change nothing when there is nothing to undo.
 import assert from 'node:assert/strict'
-import {readdirSync, writeFileSync} from 'node:fs'
+import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {generateBundle} from '../../src/lib/certs/index.js'
@@ -106,6 +106,25 @@ describe('dapr mtls rollback -k and dapr mtls backups -k', function () {
     assert.match(result.stderr, /by-hand\.yaml ca\.crt: the certificate .* expired on .*\(validity-period\)/)
     assert.deepEqual(await readClusterBundle(), before)
     assert.deepEqual(readdirSync(home().dir), ['by-hand.yaml'], 'no backup written either')
+  })
+
+  it("refuses another cluster's backup, and keeps backups 0600 in a 0700 folder", async () => {
+    assert.equal((await daprK(home(), ['mtls', 'renew-certificate', '-k'])).exitCode, 0)
+    const [ours] = (await list()).backups
+    const file = ours?.path ?? ''
+    assert.equal(statSync(file).mode & 0o777, 0o600)
+    assert.equal(statSync(home().backups).mode & 0o777, 0o700)
+    const elsewhere = path.join(home().dir, 'elsewhere.yaml')
+    writeFileSync(
+      elsewhere,
+      readFileSync(file, 'utf8').replace(/"server":"[^"]+"/, '"server":"https://elsewhere:6443"'),
+    )
+    const before = await readClusterBundle()
+    const result = await daprK(home(), ['mtls', 'rollback', '-k', '--backup', elsewhere])
+    assert.equal(result.exitCode, 1, result.stderr)
+    assertCleanFailure(result)
+    assert.match(result.stderr, /was taken of https:\/\/elsewhere:6443, namespace dapr-system, not of this bundle/)
+    assert.deepEqual(await readClusterBundle(), before)
   })
 
   it('says there is nothing to roll back to when this cluster has no backup, and changes nothing', async () => {

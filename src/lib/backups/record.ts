@@ -64,6 +64,8 @@ export interface BackupPolicy {
 export interface BackupStore {
   /** Where the backups are and which bundle they are of, for messages. */
   readonly description: string
+  /** The bundle the backups are of. */
+  readonly scope: BackupScope
   /** The backups of this bundle, newest first. */
   list(): Promise<BackupEntry[]>
   /** The bundle a backup holds, and its origin when it records one. */
@@ -138,4 +140,11 @@ export function summarizeBundle(bundle: Pick<TrustBundle, 'rootCertPem' | 'issue
   } catch {
     return {rootFingerprint: undefined, issuerNotAfter: undefined}
   }
+}
+
+/** Pure: "https://a:6443, namespace dapr-system" or the directory: where a backup came from, in words. */
+export function describeOrigin(origin: BackupOrigin | BackupScope): string {
+  return origin.kind === 'kubernetes'
+    ? `${origin.server ?? '?'}, namespace ${origin.namespace ?? '?'}`
+    : (origin.certsDir ?? '?')
 }

@@ -200,6 +200,7 @@ export function clusterBackupStore(
   const scope = {kind: 'kubernetes', server: cluster.server, namespace: cluster.namespace} as const
   return {
     description: `${cluster.namespace}/${trustBundleName} of ${cluster.server} in ${dir}`,
+    scope,
     list: () => listBackupFiles(dir, scope, keys),
     async read(file) {
       const backup = await readBackup(file)

@@ -8,6 +8,7 @@ import {holdInterrupts} from '../interrupts.js'
 import type {ClusterSession} from '../kube-command.js'
 import type {AppRestartOutcome, NamespacedWorkload, RestartOutcome, Workload} from '../kube/index.js'
 import {ExitCode} from '../output/exit-codes.js'
+import {shellWord} from '../output/shell-quote.js'
 import type {StatusKind} from '../output/terminal.js'
 import {type AppSelection, describeSelection, type RestartRequest} from './request.js'
 
@@ -96,9 +97,10 @@ export function restartPlanLines(plan: RestartPlan, namespace: string): string[]
 }
 
 /** The command that restarts the selected applications again, for when the control plane did not finish. */
-function appsCommand(selection: AppSelection, concurrency: number): string {
+function appsCommand(session: ClusterSession, selection: AppSelection, concurrency: number): string {
   const namespaces = selection.namespaces.map((n) => ` --app-namespace ${n}`).join('')
-  return `dapr mtls restart-apps -k${namespaces} --concurrency ${concurrency}`
+  const connection = session.connection.map((arg) => ` ${shellWord(arg)}`).join('')
+  return `dapr mtls restart-apps -k${connection}${namespaces} --concurrency ${concurrency}`
 }
 
 export async function runRestarts(
@@ -131,7 +133,7 @@ export async function runRestarts(
           },
           signal: controller.signal,
           afterwards: plan.apps
-            ? `No application was restarted; afterwards run: ${appsCommand(plan.apps.selection, plan.concurrency)}`
+            ? `No application was restarted; afterwards run: ${appsCommand(session, plan.apps.selection, plan.concurrency)}`
             : undefined,
         })
       } finally {
@@ -181,7 +183,7 @@ async function restartApplications(
   }
   if (apps.notRestartable.length > 0) events.line('warning', unrestartableLine(apps.notRestartable))
   if (signal.aborted) throw interruptedAppRestarts(session, outcomes, plan.concurrency)
-  kube.assertAppRestartsDone(outcomes, {concurrency: plan.concurrency})
+  kube.assertAppRestartsDone(outcomes, {concurrency: plan.concurrency, connection: session.connection})
   if (total > 0) events.line('success', `All ${total} Dapr-enabled applications have restarted`)
   return outcomes
 }
@@ -204,7 +206,7 @@ function interruptedAppRestarts(
   return new UserError(`interrupted: ${parts.join('; ')}`, {
     hint:
       rest.length > 0
-        ? `Resume with only those not restarted: ${session.kube.resumeCommand(rest, {concurrency})}`
+        ? `Resume with only those not restarted: ${session.kube.resumeCommand(rest, {concurrency, connection: session.connection})}`
         : 'Every application was restarted; kubectl rollout status shows the last ones finishing.',
     exitCode: ExitCode.interrupted,
   })

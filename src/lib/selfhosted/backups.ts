@@ -165,6 +165,7 @@ export async function moveLegacyBackups(
 export function certsDirBackupStore(backupDir: string, certsDir: string): BackupStore {
   return {
     description: `${path.resolve(certsDir)} in ${certsDirBackupsDir(backupDir, certsDir)}`,
+    scope: {kind: 'self-hosted', certsDir: path.resolve(certsDir)},
     list: () => listCertsDirBackups(backupDir, certsDir),
     async read(folder) {
       const read = (file: string) =>

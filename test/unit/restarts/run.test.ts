@@ -52,7 +52,7 @@ function session(options: {controlPlaneFails?: boolean; interruptAfter?: number}
       return Promise.resolve(outcomes)
     },
   }
-  return {kube, clients: {}, controlPlane: {namespace: 'dapr-system'}} as unknown as ClusterSession
+  return {kube, clients: {}, controlPlane: {namespace: 'dapr-system'}, connection: []} as unknown as ClusterSession
 }
 
 const plan = (controlPlane = true): RestartPlan => ({
