@@ -1,7 +1,7 @@
 // What every backup of a trust bundle says about itself (which cluster and namespace, or which certificates
 // directory; when; what wrote it), and the decisions about backups that need no I/O: which belong to a bundle, which
-// is the newest, which are pruned, and how a list of them reads. The files themselves are written by the kube and
-// selfhosted adapters, each in its own format.
+// is the newest, which are pruned. The files themselves are written by the kube and selfhosted adapters, each in its
+// own format.
 import {homedir} from 'node:os'
 import path from 'node:path'
 
