@@ -20,6 +20,7 @@ import {
   kubectl,
   readClusterBundle,
   grantRestricted,
+  readTrustBundleObjects,
   restrictedKubeconfig,
   untilAllowed,
 } from './context.js'
@@ -116,7 +117,11 @@ describe('on a real cluster', function () {
 
   describe('a ConfigMap that may not be written', () => {
     it('puts the Secret back byte for byte and names the backup and the restore command', async () => {
-      await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
+      // Sentry's JWT keys and a label beside the bundle: "byte for byte" covers every key of both objects.
+      await installDaprFixture(adminKubeconfig(), {
+        appsNamespace: null,
+        secret: {data: {'jwt.key': 'JWT KEY\n', 'jwks.json': '{"keys":[]}'}, labels: {team: 'platform'}},
+      })
       await grantRestricted(namespace, 'dapr-secret-writer', [
         {apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list']},
         {apiGroups: [''], resources: ['secrets'], verbs: ['update']},
@@ -125,9 +130,12 @@ describe('on a real cluster', function () {
       ])
       const {core} = clients(restrictedKubeconfig())
       await untilAllowed(() => core.readNamespacedConfigMap({name: 'dapr-trust-bundle', namespace}))
-      const before = await readClusterBundle()
+      const before = await readTrustBundleObjects()
+      const dir = mkdtempSync(path.join(tmpdir(), 'dapr-proxy-'))
+      // Between the CLI and the apiserver only to count what was sent: the write, the refused write, the put-back.
+      const counter = await startApiProxy(restrictedKubeconfig(), dir, 'restricted-proxy')
       try {
-        const result = await daprK(home(), ['mtls', 'renew-certificate', '-k', '-n', namespace], restrictedKubeconfig())
+        const result = await daprK(home(), ['mtls', 'renew-certificate', '-k', '-n', namespace], counter.kubeconfig)
         assert.equal(result.exitCode, 1, result.stderr)
         // Progress came first; the failure is the last line and its hint, with no stack trace.
         const [failure, hint] = result.stderr.trimEnd().split('\n').slice(-2)
@@ -137,12 +145,12 @@ describe('on a real cluster', function () {
         const [backup] = readdirSync(home().backups)
         assert.ok(backup)
         assert.ok(result.stderr.includes(`kubectl replace -f ${path.join(home().backups, backup)}`), result.stderr)
-        const after = await readClusterBundle()
-        assert.deepEqual(
-          {caCrt: after.caCrt, issuerCrt: after.issuerCrt, issuerKey: after.issuerKey, cm: after.configMapCaCrt},
-          {caCrt: before.caCrt, issuerCrt: before.issuerCrt, issuerKey: before.issuerKey, cm: before.configMapCaCrt},
-        )
+        assert.deepEqual(await readTrustBundleObjects(), before)
+        const puts = counter.requests.filter((r) => r.method === 'PUT').map((r) => r.url.split('?')[0]?.split('/')[5])
+        assert.deepEqual(puts, ['secrets', 'configmaps', 'secrets'], 'written, refused, put back')
       } finally {
+        await counter.close()
+        rmSync(dir, {recursive: true, force: true})
         await kubectl('delete', 'role,rolebinding', 'dapr-secret-writer', '-n', namespace)
       }
     })

@@ -1,6 +1,7 @@
 // A certificates directory as a rotation target: the bundle files (written atomically, old ones backed up), the
 // rotation state under ~/.dapr/rotation/, the daprd processes of this machine with the anchors they started with,
 // and the workload certificate settings self-hosted Sentry reads from its --config file.
+import type {BackupPolicy} from '../backups/record.js'
 import {parseCertificates, parseGoDuration} from '../certs/index.js'
 import {holdsAnchor} from '../rotation/phases.js'
 import type {RotationSettings, RotationTarget} from '../rotation/rotate.js'
@@ -20,7 +21,7 @@ export const localReloadAllowanceMs = 30_000
 
 export function certsDirRotationTarget(
   dir: string,
-  options: {configFile: string; sentryVersion?: string | undefined},
+  options: {configFile: string; sentryVersion?: string | undefined; backup: Omit<BackupPolicy, 'writtenBy'>},
 ): RotationTarget {
   return {
     mode: 'self-hosted',
@@ -47,8 +48,8 @@ export function certsDirRotationTarget(
     readState: () => readLocalRotationState(dir),
     saveState: (state) => writeLocalRotationState(dir, state),
     clearState: () => deleteLocalRotationState(dir),
-    async writeBundle(bundle) {
-      const {backupDir} = await writeCertsDir(dir, bundle)
+    async writeBundle(bundle, phase) {
+      const {backupDir} = await writeCertsDir(dir, bundle, {backup: {...options.backup, writtenBy: `rotate ${phase}`}})
       return {backup: backupDir}
     },
     // Only the daprd processes of this bundle: those trusting one of its roots (or whose anchors cannot be read).

@@ -53,6 +53,7 @@ class MemoryTarget implements RotationTarget {
     return Promise.resolve()
   }
   writeBundle(bundle: TrustBundle) {
+    // The phase names the backup; the memory target keeps none.
     if (this.failBundleWrite) return Promise.reject(new Error('the apiserver went away'))
     this.bundle = bundle
     this.log.push('bundle')
