@@ -6,7 +6,11 @@ import path from 'node:path'
 import {bundleFileNames} from '../certs/index.js'
 import {legacyBackupsFolder} from '../selfhosted/backups.js'
 import {readCertsDir} from '../selfhosted/certs-dir.js'
+import {shellWord} from '../output/shell-quote.js'
+import {localDaprdTrusting} from '../selfhosted/daprd-processes.js'
+import {readLocalRotationState} from '../selfhosted/rotation-state.js'
 import {bundleChecks, type DoctorCheck} from './checks.js'
+import {rotationCheck} from './rotation-check.js'
 import {type DoctorReport, doctorReport} from './report.js'
 
 export async function certsDirDoctor(
@@ -30,6 +34,9 @@ export async function certsDirDoctor(
       ),
     ),
   )
+  const rotation = await readLocalRotationState(dir)
+  const processes = rotation ? await localDaprdTrusting(rotation.oldRootsCertPem + rotation.newRootCertPem) : []
+  checks.push(rotationCheck(bundle, rotation, processes, `dapr mtls rotate --certs-dir ${shellWord(dir)}`))
   return doctorReport('self-hosted', dir, options.sentryVersion, checks)
 }
 

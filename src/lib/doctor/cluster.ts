@@ -2,6 +2,7 @@
 // A read that fails makes its checks ERROR (could not check) rather than stopping the others.
 import {issuerChainsTo} from '../certs/index.js'
 import type {ClusterSession} from '../kube-command.js'
+import type {Sidecar} from '../rotation/phases.js'
 import type {SidecarPod} from '../kube/index.js'
 import {bundleChecks, type DoctorCheck, errorCheck} from './checks.js'
 import {
@@ -13,16 +14,18 @@ import {
   sidecarCheck,
 } from './cluster-checks.js'
 import {type DoctorReport, doctorReport} from './report.js'
+import {rotationCheck} from './rotation-check.js'
 
 export async function clusterDoctor(session: ClusterSession, options: {warnDays: number}): Promise<DoctorReport> {
   const {kube, clients, controlPlane} = session
   const {namespace, keys} = controlPlane
   const rules = kube.renewalAccessRules(namespace)
-  const [read, pods, access, user] = await Promise.allSettled([
+  const [read, pods, access, user, rotation] = await Promise.allSettled([
     kube.readTrustBundle(clients, controlPlane),
     kube.listSidecarPods(clients),
     kube.reviewAccess(clients, rules),
     kube.currentUser(clients),
+    kube.readRotationState(clients, namespace),
   ])
   const checks: DoctorCheck[] = []
   let issuer: string | undefined
@@ -49,6 +52,16 @@ export async function clusterDoctor(session: ClusterSession, options: {warnDays:
         current.owners.map((o) => `${o.manager} (${o.name})`),
         kube.ownershipWarnings(current.owners, namespace),
       ),
+    )
+    checks.push(
+      rotation.status === 'fulfilled'
+        ? rotationCheck(
+            current.bundle,
+            rotation.value?.state,
+            pods.status === 'fulfilled' ? pods.value.map((pod) => rotationSidecar(kube, pod)) : undefined,
+            `dapr mtls rotate -k -n ${namespace}`,
+          )
+        : errorCheck('rotation', 'root rotation', rotation.reason),
     )
   } else {
     checks.push(errorCheck('bundle', 'the trust bundle can be read', read.reason))
@@ -103,6 +116,16 @@ function sidecarAnchors(kube: ClusterSession['kube'], pod: SidecarPod): SidecarA
     name: pod.name,
     owner: pod.owner ? kube.formatWorkload(pod.owner) : `${pod.namespace}/pod/${pod.name} (${pod.ownerDescription})`,
     restartable: pod.owner !== undefined,
+    trustAnchorsPem: pod.trustAnchorsPem,
+  }
+}
+
+/** A sidecar pod as the rotation guard sees it. */
+function rotationSidecar(kube: ClusterSession['kube'], pod: SidecarPod): Sidecar {
+  return {
+    name: `${pod.namespace}/${pod.name}`,
+    owner: pod.owner ? kube.formatWorkload(pod.owner) : `${pod.namespace}/${pod.ownerDescription}`,
+    replaceable: pod.owner !== undefined,
     trustAnchorsPem: pod.trustAnchorsPem,
   }
 }

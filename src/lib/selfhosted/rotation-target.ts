@@ -2,12 +2,11 @@
 // rotation state under ~/.dapr/rotation/, the daprd processes of this machine with the anchors they started with,
 // and the workload certificate settings self-hosted Sentry reads from its --config file.
 import type {BackupPolicy} from '../backups/record.js'
-import {parseCertificates, parseGoDuration} from '../certs/index.js'
-import {holdsAnchor} from '../rotation/phases.js'
+import {parseGoDuration} from '../certs/index.js'
 import type {RotationSettings, RotationTarget} from '../rotation/rotate.js'
 import {bundlePaths, readCertsDir, writeCertsDir} from './certs-dir.js'
 import {readWorkloadCertSettings} from './config-file.js'
-import {localDaprdProcesses} from './daprd-processes.js'
+import {localDaprdProcesses, localDaprdTrusting} from './daprd-processes.js'
 import {
   deleteLocalRotationState,
   readLocalRotationState,
@@ -54,13 +53,10 @@ export function certsDirRotationTarget(
     },
     // Only the daprd processes of this bundle: those trusting one of its roots (or whose anchors cannot be read).
     async sidecars() {
-      const [processes, state] = await Promise.all([localDaprdProcesses(), readLocalRotationState(dir)])
-      if (processes === undefined || state === undefined) return processes
-      const roots = parseCertificates(state.oldRootsCertPem + state.newRootCertPem, 'roots')
-      return processes.filter(
-        (daprd) =>
-          daprd.trustAnchorsPem === undefined || roots.some((root) => holdsAnchor(daprd.trustAnchorsPem ?? '', root)),
-      )
+      const state = await readLocalRotationState(dir)
+      return state === undefined
+        ? localDaprdProcesses()
+        : localDaprdTrusting(state.oldRootsCertPem + state.newRootCertPem)
     },
     staleControlPlane: () => Promise.resolve([]),
   }
