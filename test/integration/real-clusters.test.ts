@@ -217,16 +217,7 @@ describe('on a real cluster', function () {
     })
 
     it("applies the running Sentry's issuer-key rule: Ed25519 refused below 1.18 and for an unknown tag, accepted on 1.18", async () => {
-      work.key('root.key', 'ec-p256')
-      work.root('ca.crt', {key: 'root.key', subject: '/O=cluster.local', days: 365})
-      work.key('issuer.key', 'ed25519', 'pkcs8')
-      work.signed('issuer.crt', {
-        key: 'issuer.key',
-        subject: '/O=spiffe://cluster.local/ns/dapr-system/dapr-sentry',
-        caCert: 'ca.crt',
-        caKey: 'root.key',
-        days: 300,
-      })
+      work.bundle('', {issuerSubject: '/O=spiffe://cluster.local/ns/dapr-system/dapr-sentry', issuerKeyType: 'ed25519'})
       const bring = ['mtls', 'renew-certificate', '-k', ...work.byoFlags('ca.crt', 'issuer.crt', 'issuer.key')]
       for (const [image, accepted, named] of [
         ['1.16.2', false, /Sentry 1\.16\.2/],
