@@ -340,8 +340,15 @@ export async function applyRotation(
   const {plan} = prepared
   let state = prepared.state
   let backup: string | undefined
-  if (plan.phase === 'add-root' && !plan.completing) await target.saveState(state)
-  if (!plan.completing) ({backup} = await target.writeBundle(prepared.bundle, plan.phase))
+  if (!plan.completing) {
+    // A phase written again (after a rollback, say) starts its clock again: times of an earlier write are void.
+    if (plan.phase === 'add-root') {
+      state = {...state, rootAddedAt: undefined, rootAddCompletedAt: undefined}
+      await target.saveState(state)
+    }
+    if (plan.phase === 'switch-issuer') state = {...state, issuerSwitchedAt: undefined}
+    ;({backup} = await target.writeBundle(prepared.bundle, plan.phase))
+  }
   if (plan.phase === 'add-root' && state.rootAddedAt === undefined) {
     state = {...state, rootAddedAt: now().toISOString()}
     await target.saveState(state)
