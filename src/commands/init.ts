@@ -4,9 +4,12 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/command.js'
 import {
+  backupDirFlag,
+  backupPolicyOf,
   bringYourOwnFlags,
   certsDirFlag,
   certsDirOf,
+  keepFlag,
   kubernetesFlag,
   sentryVersionFlag,
   validUntilFlag,
@@ -50,6 +53,8 @@ An encrypted key's passphrase comes from DAPR_MTLS_KEY_PASSPHRASE, or is asked o
     ...bringYourOwnFlags,
     'sentry-version': sentryVersionFlag,
     force: Flags.boolean({summary: 'Replace existing certificates (the old ones are backed up).'}),
+    'backup-dir': backupDirFlag,
+    keep: keepFlag,
   }
 
   override async init(): Promise<void> {
@@ -94,9 +99,9 @@ An encrypted key's passphrase comes from DAPR_MTLS_KEY_PASSPHRASE, or is asked o
       force: this.flags.force ?? false,
       rootKeyOut: this.flags['root-key-out'],
       keyOptions: {prompt: passphrasePrompt()},
+      backup: backupPolicyOf(this.flags, 'init', this.backupEvents()),
     })
     for (const warning of result.warnings) this.progress('warning', warning)
-    if (result.backupDir) this.progress('info', `Previous certificates saved in ${result.backupDir}`)
     if (result.configFileBackup) this.progress('info', `Previous Configuration saved as ${result.configFileBackup}`)
     if (result.rootKeyFile)
       this.progress('info', `Root private key written to ${result.rootKeyFile} (mode 0600); keep it safe`)

@@ -2,6 +2,7 @@
 // where errors become a clean line on stderr with the exit code of DESIGN.md section 4, also under --json.
 import {Command, Errors, Flags, type Interfaces, ux} from '@oclif/core'
 
+import type {BackupEvents} from './backups/record.js'
 import {describeCause, UsageError, UserError} from './errors.js'
 import {ExitCode} from './output/exit-codes.js'
 import {type OutputFormat, outputInArgv, toJson, toYaml} from './output/format.js'
@@ -97,6 +98,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       stop: () => {
         if (running) ux.action.stop('done')
         running = false
+      },
+    }
+  }
+
+  /** How a write's backups are reported: where the old bundle went, what was pruned or moved. */
+  protected backupEvents(): BackupEvents {
+    return {
+      saved: (path) => {
+        this.progress('info', `Previous trust bundle saved in ${path}`)
+      },
+      pruned: (paths, keep) => {
+        this.progress(
+          'info',
+          `Pruned ${paths.length} older backup${paths.length === 1 ? '' : 's'}, keeping the newest ${keep}`,
+        )
+      },
+      moved: (from, to, count) => {
+        this.progress(
+          'info',
+          `Moved ${count} earlier backup${count === 1 ? '' : 's'} from ${from} to ${to}: Sentry reloads on any change in the directory it watches, so backups no longer live there`,
+        )
       },
     }
   }

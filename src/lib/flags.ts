@@ -3,6 +3,7 @@
 // everywhere; and the one rule that a flag of the other mode is refused rather than silently ignored.
 import {Flags} from '@oclif/core'
 
+import {type BackupEvents, type BackupPolicy, defaultBackupDir, defaultKeep} from './backups/record.js'
 import {parseGoDuration} from './certs/duration.js'
 import {UsageError} from './errors.js'
 import {defaultCertsDir} from './selfhosted/certs-dir.js'
@@ -112,3 +113,74 @@ export function assertFlagsFitMode(
     `Add -k to work on the cluster, or drop --${given} to work on the certificates on disk.`,
   )
 }
+
+/** --keep: every write keeps this many backups of the bundle it replaces. */
+export const keepFlag = Flags.integer({
+  summary: `How many backups of this bundle to keep; older ones are pruned [default: ${defaultKeep}].`,
+  min: 1,
+})
+
+export const backupDirFlag = Flags.string({summary: 'Where backups are kept [default: ~/.dapr/backups].'})
+
+/** How a writing command keeps its backups, from --backup-dir and --keep. */
+export function backupPolicyOf(
+  flags: {'backup-dir'?: string | undefined; keep?: number | undefined},
+  writtenBy: string,
+  events: BackupEvents,
+): BackupPolicy {
+  return {dir: flags['backup-dir'] ?? defaultBackupDir(), writtenBy, keep: flags.keep ?? defaultKeep, events}
+}
+
+export const defaultConcurrency = 5
+
+/** The one bound of a restart, control plane and apps together. */
+export const restartTimeoutFlag = timeoutFlag('timeout', {
+  summary: `How long the whole restart may take: seconds or a duration such as 90s, 5m [default: ${defaultTimeoutSeconds / 60}m].`,
+})
+
+/** Which Dapr-enabled applications to restart and how many at a time (restart-apps, --restart-apps). */
+export const appSelectionFlags = {
+  'app-namespace': Flags.string({
+    summary: 'Restart only the applications in this namespace (repeatable) [default: all namespaces].',
+    multiple: true,
+  }),
+  'all-namespaces': Flags.boolean({char: 'A', summary: 'Restart the applications in every namespace (the default).'}),
+  concurrency: Flags.integer({
+    summary: `How many applications restart at a time [default: ${defaultConcurrency}].`,
+    min: 1,
+  }),
+}
+
+/** --restart and --restart-apps on the commands that write a trust bundle (renew-certificate, rollback, rotate). */
+export const restartFlags = {
+  restart: Flags.boolean({
+    summary: 'Restart the control plane after the write (-k): dapr-sentry first, then the rest.',
+  }),
+  'restart-apps': Flags.boolean({
+    summary:
+      'Then restart every Dapr-enabled Deployment, StatefulSet and DaemonSet, so sidecars get the new roots (-k; implies --restart).',
+  }),
+  ...appSelectionFlags,
+  timeout: restartTimeoutFlag,
+}
+
+/** The restart flags, all cluster-only. */
+export const restartFlagNames = Object.keys(restartFlags)
+
+/** The flags of every command that writes a trust bundle: restarts, backups, the plan and the question. */
+export const bundleWriteFlags = {
+  ...restartFlags,
+  'backup-dir': backupDirFlag,
+  keep: keepFlag,
+  'dry-run': Flags.boolean({summary: 'Print the plan (what would be written and restarted); change nothing.'}),
+  yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation at a terminal (-k).'}),
+}
+
+export const bundleWriteClusterOnlyFlags = [...restartFlagNames, 'yes']
+
+/** The warning window of expiry checks: whole days, as the banner counts them. */
+export const warnDaysFlag = Flags.integer({
+  summary: 'Warn (exit 3) when a certificate expires within this many days.',
+  default: 30,
+  min: 0,
+})

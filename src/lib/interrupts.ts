@@ -17,8 +17,6 @@ export interface InterruptGuard {
 interface Hold {
   messages: HoldMessages
   interrupted: boolean
-  /** Called at the first signal, after its message. */
-  onHeld: (() => void) | undefined
 }
 
 export interface HoldMessages {
@@ -29,6 +27,8 @@ export interface HoldMessages {
    * signals are held too (for writes that take moments and must never be left half done).
    */
   abandoned?: string
+  /** Called at the first signal, after `held` is printed: a long wait stops early (AbortController.abort). */
+  onHeld?: () => void
 }
 
 const holds: Hold[] = []
@@ -39,7 +39,7 @@ function onSignal(signal: NodeJS.Signals): void {
   if (hold && !hold.interrupted) {
     hold.interrupted = true
     process.stderr.write(`${hold.messages.held}\n`)
-    hold.onHeld?.()
+    hold.messages.onHeld?.()
     return
   }
   if (hold && hold.messages.abandoned === undefined) return
@@ -65,8 +65,8 @@ function stopListening(): void {
 }
 
 /** Holds Ctrl-C until release(): the first one is reported and remembered, so the caller finishes or undoes. */
-export function holdInterrupts(messages: HoldMessages, onHeld?: () => void): InterruptGuard {
-  const hold: Hold = {messages, interrupted: false, onHeld}
+export function holdInterrupts(messages: HoldMessages): InterruptGuard {
+  const hold: Hold = {messages, interrupted: false}
   holds.push(hold)
   listen()
   let released = false
@@ -100,12 +100,13 @@ export function onInterrupt(cleanup: () => void): () => void {
  */
 export function holdInterruptsAsAbort(message: string): {signal: AbortSignal; release: () => void} {
   const controller = new AbortController()
-  const guard = holdInterrupts(
-    {held: message, abandoned: 'Stopped at once; restarts already started go on in the cluster.'},
-    () => {
+  const guard = holdInterrupts({
+    held: message,
+    abandoned: 'Stopped at once; restarts already started go on in the cluster.',
+    onHeld: () => {
       controller.abort()
     },
-  )
+  })
   return {
     signal: controller.signal,
     release() {

@@ -4,9 +4,11 @@ import type {Command} from '@oclif/core'
 
 import {type CertificateInfo, describeBundle, type TrustBundle} from './certs/index.js'
 import {BaseCommand} from './command.js'
+import {UserError} from './errors.js'
 import {assertFlagsFitMode, clusterFlags} from './flags.js'
 import {expiryBanner} from './output/banner.js'
-import {statusLine} from './output/terminal.js'
+import {canPrompt, isTty, statusLine} from './output/terminal.js'
+import type {RestartEvents, RestartPlan, RestartsResult} from './restarts/run.js'
 
 type Kube = typeof import('./kube/index.js')
 type ClusterTrustBundle = import('./kube/trust-bundle.js').ClusterTrustBundle
@@ -20,6 +22,8 @@ export interface KubeConnection {
 export interface ClusterSession extends KubeConnection {
   /** Found once: the namespace, the Sentry that runs there and the daprsystem settings. */
   controlPlane: import('./kube/control-plane.js').ControlPlane
+  /** --kubeconfig and --context as given, for commands printed to run next against the same cluster. */
+  connectionFlags: string[]
 }
 
 export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<T> {
@@ -67,8 +71,13 @@ export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<
   protected cluster(): Promise<ClusterSession> {
     this.session ??= (async () => {
       const {kube, clients} = await this.connection()
-      const controlPlane = await kube.discoverControlPlane(clients, (this.flags as {namespace?: string}).namespace)
-      return {kube, clients, controlPlane}
+      const flags = this.flags as {namespace?: string; kubeconfig?: string; context?: string}
+      const controlPlane = await kube.discoverControlPlane(clients, flags.namespace)
+      const connectionFlags = [
+        ...(flags.kubeconfig === undefined ? [] : ['--kubeconfig', flags.kubeconfig]),
+        ...(flags.context === undefined ? [] : ['--context', flags.context]),
+      ]
+      return {kube, clients, controlPlane, connectionFlags}
     })()
     return this.session
   }
@@ -103,6 +112,31 @@ export abstract class KubeCommand<T extends typeof Command> extends BaseCommand<
     const bundle = session.kube.readTrustBundle(session.clients, session.controlPlane).catch(() => undefined)
     this.bannerCertificates = bundle.then((current) => (current ? describeBundle(current.bundle) : undefined))
     return bundle
+  }
+
+  /**
+   * At a terminal, a cluster write shows its plan and asks first; scripts (no terminal), --json and -y are never
+   * asked.
+   */
+  protected async confirmWrite(plan: string, question: string, yes: boolean | undefined): Promise<void> {
+    if (yes || !canPrompt() || this.jsonEnabled()) return
+    process.stderr.write(plan + '\n')
+    const {confirm} = await import('./output/prompt.js')
+    if (!(await confirm(question, false))) throw new UserError('cancelled; nothing was changed')
+  }
+
+  /** The restarts after a write (or alone, for restart-apps), speaking through this command's progress. */
+  protected async restartAfterWrite(session: ClusterSession, plan: RestartPlan): Promise<RestartsResult> {
+    const {runRestarts} = await import('./restarts/run.js')
+    const events: RestartEvents = {
+      line: (kind, message) => {
+        this.progress(kind, message)
+      },
+      wait: (title) => this.startWait(title),
+      block: (text) => process.stderr.write(text + '\n'),
+      tty: isTty('stderr'),
+    }
+    return runRestarts(session, plan, events)
   }
 
   override async finally(error: Error | undefined): Promise<unknown> {

@@ -435,6 +435,19 @@ export async function stopCluster(runDir: string, options: {graceMs?: number} = 
   await rm(runDir, {recursive: true, force: true})
 }
 
+/**
+ * Stops one component of a running cluster where it stands (SIGSTOP: it keeps its sockets and answers nothing, as a
+ * hung or overloaded apiserver does) and returns the function that lets it go on (SIGCONT).
+ */
+export function pauseComponent(runDir: string, component: Component): () => void {
+  const pids = ourLeaders(runDir, [component])
+  if (pids.length === 0) throw new Error(`test cluster: ${component} of ${runDir} is not running`)
+  signalGroups(pids, 'SIGSTOP')
+  return () => {
+    signalGroups(pids, 'SIGCONT')
+  }
+}
+
 /** Last-resort synchronous stop for `process.on('exit')`: KILL every component and remove the run dir. */
 export function stopClusterNow(runDir: string): void {
   signalGroups(ourLeaders(runDir), 'SIGKILL')

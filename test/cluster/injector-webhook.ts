@@ -73,7 +73,11 @@ export async function startInjectorWebhook(
         const hasSidecar = (pod.spec?.containers ?? []).some((c) => c.name === 'daprd')
         const response: Record<string, unknown> = {uid: review.request.uid, allowed: true}
         if (enabled && !hasSidecar) {
-          const configMap = await core.readNamespacedConfigMap({name: 'dapr-trust-bundle', namespace})
+          // No control plane yet (the start-up probe below): the sidecar gets no anchors, as it would get none.
+          const anchors = await core.readNamespacedConfigMap({name: 'dapr-trust-bundle', namespace}).then(
+            (configMap) => configMap.data?.['ca.crt'] ?? '',
+            () => '',
+          )
           const patch = [
             {
               op: 'add',
@@ -81,7 +85,7 @@ export async function startInjectorWebhook(
               value: {
                 name: 'daprd',
                 image: 'daprio/daprd:1.16.2',
-                env: [{name: 'DAPR_TRUST_ANCHORS', value: configMap.data?.['ca.crt'] ?? ''}],
+                env: [{name: 'DAPR_TRUST_ANCHORS', value: anchors}],
               },
             },
           ]

@@ -12,7 +12,9 @@ describe('cluster flags and unresponsive clusters', function () {
 
   for (const args of [
     ['mtls', 'renew-certificate', '--restart'],
-    ['mtls', 'renew-certificate', '--backup-dir', '/tmp/x'],
+    ['mtls', 'renew-certificate', '--restart-apps'],
+    ['mtls', 'rollback', '--concurrency', '3'],
+    ['mtls', 'doctor', '-n', 'dapr-system'],
     ['mtls', 'expiry', '-n', 'dapr-system'],
     ['mtls', '--context', 'prod'],
   ]) {

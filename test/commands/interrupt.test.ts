@@ -7,7 +7,7 @@ import path from 'node:path'
 
 import {execa} from 'execa'
 
-import {dapr} from '../helpers/cli.js'
+import {dapr, testHome} from '../helpers/cli.js'
 import {OpenSslDir} from '../helpers/openssl.js'
 
 const runJs = path.resolve(import.meta.dirname, '..', '..', 'bin', 'run.js')
@@ -28,7 +28,7 @@ describe('Ctrl-C during a self-hosted renewal', function () {
     const args = ['mtls', 'renew-certificate', '--certs-dir', certs]
     const init = await dapr(['init', '--enable-mtls', '--certs-dir', certs, '--config-file', work.path('c.yaml')])
     assert.equal(init.exitCode, 0, init.stderr)
-    const renew = () => execa('node', [runJs, ...args], {reject: false, env: {NO_COLOR: '1'}})
+    const renew = () => execa('node', [runJs, ...args], {reject: false, env: {NO_COLOR: '1', HOME: testHome()}})
     // The length of a whole run on this machine now, as the median of three, so the delays cover it however loaded.
     const durations: number[] = []
     for (let i = 0; i < 3; i++) {

@@ -63,27 +63,30 @@ describe('dapr mtls renew-certificate over the bundle corpus', function () {
     }
     if (expected === 'accepts') {
       it(`accepts ${bundle.name} (${label(run)}): ${bundle.description}`, () => {
-        const {result, certsDir, before, after} = outcome()
+        const {result, certsDir, before, after, backups} = outcome()
         assert.equal(result.exitCode, 0, result.stderr)
         const written = (file: string) => readFileSync(path.join(certsDir, file), 'utf8')
         assert.equal(written('ca.crt'), bundle.files['ca.crt'])
         assert.equal(written('issuer.crt'), bundle.files['issuer.crt'])
         const publicKey = (pem: string) => createPrivateKey(pem).export({type: 'pkcs8', format: 'der'})
         assert.deepEqual(publicKey(written('issuer.key')), publicKey(bundle.files['issuer.key']))
+        // Backed up outside the directory Sentry watches, which holds the three files and nothing else.
         assert.ok(
-          Object.keys(after).some((file) => file.startsWith('backups/')),
+          Object.keys(backups).some((file) => file.endsWith('/ca.crt')),
           'the old files are backed up',
         )
+        assert.deepEqual(Object.keys(after).sort(), ['ca.crt', 'issuer.crt', 'issuer.key'])
         assert.notDeepEqual(after, before)
       })
     } else {
       it(`refuses ${bundle.name} by ${expected} (${label(run)}): ${bundle.description}`, () => {
-        const {verdict, result, before, after} = outcome()
+        const {verdict, result, before, after, backups} = outcome()
         assert.equal(verdict, expected, result.stderr)
         assert.equal(result.exitCode, 1)
         assertCleanFailure(result)
         assert.equal(result.stdout, '')
         assert.deepEqual(after, before, 'a refusal changes nothing in the certificates directory')
+        assert.deepEqual(backups, {}, 'nor writes a backup')
       })
     }
   }

@@ -8,7 +8,8 @@ import path from 'node:path'
 import {execa} from 'execa'
 
 import {generateBundle} from '../../src/lib/certs/index.js'
-import {assertCleanFailure, dapr} from '../helpers/cli.js'
+import {certsDirBackupsDir} from '../../src/lib/selfhosted/backups.js'
+import {assertCleanFailure, dapr, testHome} from '../helpers/cli.js'
 import {snapshot} from '../helpers/dir-snapshot.js'
 import {OpenSslDir} from '../helpers/openssl.js'
 
@@ -29,6 +30,8 @@ describe('self-hosted mTLS', function () {
   let certs: string
   let config: string
   const at = () => ['--certs-dir', certs]
+  /** Where the backups of the certificates directory go: under HOME, outside the directory Sentry watches. */
+  const backupsOf = () => certsDirBackupsDir(path.join(testHome(), '.dapr', 'backups'), certs)
 
   beforeEach(() => {
     work = new OpenSslDir()
@@ -64,9 +67,10 @@ describe('self-hosted mTLS', function () {
       const forced = await init('--force')
       assert.equal(forced.exitCode, 0, forced.stderr)
       assert.notEqual(work.read('certs/ca.crt'), '')
-      const backups = readdirSync(path.join(certs, 'backups'))
+      assert.equal(existsSync(path.join(certs, 'backups')), false, 'nothing kept where Sentry watches')
+      const backups = readdirSync(backupsOf())
       assert.equal(backups.length, 1)
-      const backup = path.join(certs, 'backups', backups[0]!)
+      const backup = path.join(backupsOf(), backups[0]!)
       assert.equal(
         createHash('sha256')
           .update(readFileSync(path.join(backup, 'ca.crt')))
@@ -172,8 +176,8 @@ describe('self-hosted mTLS', function () {
       )
       assert.notEqual(work.read('certs/ca.crt'), oldRoot)
       assert.match(work.openssl('verify', '-CAfile', 'certs/ca.crt', 'certs/issuer.crt'), /OK/)
-      const [backup] = readdirSync(path.join(certs, 'backups'))
-      assert.equal(readFileSync(path.join(certs, 'backups', backup!, 'ca.crt'), 'utf8'), oldRoot)
+      const [backup] = readdirSync(backupsOf())
+      assert.equal(readFileSync(path.join(backupsOf(), backup!, 'ca.crt'), 'utf8'), oldRoot)
       const notAfter = work.openssl('x509', '-in', 'certs/ca.crt', '-noout', '-enddate').trim().replace('notAfter=', '')
       const days = (new Date(notAfter).getTime() - Date.now()) / 86_400_000
       assert.ok(days > 99 && days <= 100, `root valid for ${days} days`)
@@ -222,8 +226,8 @@ describe('self-hosted mTLS', function () {
       const result = await dapr(['mtls', 'renew-certificate', ...at()])
       assert.equal(result.exitCode, 0, result.stderr)
       assert.match(result.stderr, /current bundle unreadable: .*ca\.crt.*; it is backed up and replaced/)
-      const [backup] = readdirSync(path.join(certs, 'backups'))
-      assert.equal(readFileSync(path.join(certs, 'backups', backup!, 'ca.crt'), 'utf8'), damaged)
+      const [backup] = readdirSync(backupsOf())
+      assert.equal(readFileSync(path.join(backupsOf(), backup!, 'ca.crt'), 'utf8'), damaged)
       assert.match(work.openssl('verify', '-CAfile', 'certs/ca.crt', 'certs/issuer.crt'), /certs\/issuer.crt: OK/)
     })
 

@@ -16,6 +16,8 @@ export interface RenewVerdict {
   /** The certificates directory, file by file, before and after the command. */
   before: Record<string, string>
   after: Record<string, string>
+  /** Everything under HOME/.dapr/backups afterwards, where the replaced files are kept (outside the directory). */
+  backups: Record<string, string>
 }
 
 /** The rule id at the end of a refusal line: "<file>: <problem> (<rule>)", maybe followed by "(and N more)". */
@@ -62,5 +64,6 @@ export async function renewWithBundle(
     {env: {HOME: home}},
   )
   const verdict = result.exitCode === 0 ? 'accepts' : (refusalRule(result.stderr) ?? `exit ${result.exitCode}`)
-  return {verdict, result, certsDir, before, after: snapshot(certsDir)}
+  const backups = snapshot(path.join(home, '.dapr', 'backups'))
+  return {verdict, result, certsDir, before, after: snapshot(certsDir), backups}
 }

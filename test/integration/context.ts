@@ -7,7 +7,8 @@ import path from 'node:path'
 import {ApiException, AppsV1Api, CoreV1Api, KubeConfig} from '@kubernetes/client-node'
 import {execa} from 'execa'
 
-import {type CliResult, dapr} from '../helpers/cli.js'
+import {pauseComponent} from '../cluster/cluster.js'
+import {type CliResult, dapr, startDapr} from '../helpers/cli.js'
 
 export function adminKubeconfig(): string {
   const file = process.env.IT_KUBECONFIG
@@ -186,5 +187,52 @@ export async function deleteNamespaces(names: readonly string[], timeoutMs = 120
       if (Date.now() > deadline) throw new Error(`namespace ${name} was not deleted in time`)
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
+  }
+}
+
+/** `dapr` started against the test cluster without waiting for it (see startDapr). */
+export function startDaprK(
+  home: TestHome,
+  args: string[],
+  kubeconfig = adminKubeconfig(),
+): ReturnType<typeof startDapr> {
+  return startDapr([...args, '--kubeconfig', kubeconfig], {env: {HOME: home.dir}})
+}
+
+/**
+ * Stops the test cluster's kube-apiserver where it stands; the function returned lets it go on and resolves once it
+ * answers /readyz again.
+ */
+export function pauseApiServer(): () => Promise<void> {
+  const resume = pauseComponent(path.dirname(adminKubeconfig()), 'kube-apiserver')
+  return async () => {
+    resume()
+    const deadline = Date.now() + 60_000
+    for (;;) {
+      try {
+        await kubectl('get', '--raw', '/readyz', '--request-timeout=2s')
+        return
+      } catch (error) {
+        if (Date.now() > deadline) throw error
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+    }
+  }
+}
+
+/** Everything a user put in the two trust-bundle objects (data, labels, annotations), byte for byte. */
+export async function readTrustBundleObjects(namespace = 'dapr-system'): Promise<object> {
+  const {core} = clients()
+  const [secret, configMap] = await Promise.all([
+    core.readNamespacedSecret({name: 'dapr-trust-bundle', namespace}),
+    core.readNamespacedConfigMap({name: 'dapr-trust-bundle', namespace}),
+  ])
+  const meta = (m: {labels?: object; annotations?: object} | undefined) => ({
+    labels: m?.labels,
+    annotations: m?.annotations,
+  })
+  return {
+    secret: {type: secret.type, data: secret.data, ...meta(secret.metadata)},
+    configMap: {data: configMap.data, binaryData: configMap.binaryData, ...meta(configMap.metadata)},
   }
 }

@@ -128,16 +128,7 @@ describe('the real Dapr chart and real Sentry in Kubernetes mode', function () {
     assert.equal(kept.exitCode, 0, kept.stderr)
     await assertSentryUsesStoredBundle('renew-certificate -k --private-key')
 
-    work.key('byo-root.key', 'ec-p256')
-    work.root('byo-ca.crt', {key: 'byo-root.key', subject: '/O=cluster.local', days: 400})
-    work.key('byo-issuer.key', 'ec-p256', 'pkcs8')
-    work.signed('byo-issuer.crt', {
-      key: 'byo-issuer.key',
-      subject: `/O=spiffe://cluster.local/ns/${namespace}/dapr-sentry`,
-      caCert: 'byo-ca.crt',
-      caKey: 'byo-root.key',
-      days: 300,
-    })
+    work.bundle('byo-', {issuerSubject: `/O=spiffe://cluster.local/ns/${namespace}/dapr-sentry`})
     const brought = await cli([
       'mtls',
       'renew-certificate',

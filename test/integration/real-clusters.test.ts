@@ -19,6 +19,8 @@ import {
   freshHomeEachTest,
   kubectl,
   readClusterBundle,
+  grantRestricted,
+  readTrustBundleObjects,
   restrictedKubeconfig,
   untilAllowed,
 } from './context.js'
@@ -115,36 +117,25 @@ describe('on a real cluster', function () {
 
   describe('a ConfigMap that may not be written', () => {
     it('puts the Secret back byte for byte and names the backup and the restore command', async () => {
-      await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
-      await applyJson({
-        apiVersion: 'v1',
-        kind: 'List',
-        items: [
-          {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'Role',
-            metadata: {name: 'dapr-secret-writer', namespace},
-            rules: [
-              {apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list']},
-              {apiGroups: [''], resources: ['secrets'], verbs: ['update']},
-              {apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list']},
-              {apiGroups: ['dapr.io'], resources: ['configurations'], verbs: ['get', 'list']},
-            ],
-          },
-          {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'RoleBinding',
-            metadata: {name: 'dapr-secret-writer', namespace},
-            roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'dapr-secret-writer'},
-            subjects: [{apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'restricted'}],
-          },
-        ],
+      // Sentry's JWT keys and a label beside the bundle: "byte for byte" covers every key of both objects.
+      await installDaprFixture(adminKubeconfig(), {
+        appsNamespace: null,
+        secret: {data: {'jwt.key': 'JWT KEY\n', 'jwks.json': '{"keys":[]}'}, labels: {team: 'platform'}},
       })
+      await grantRestricted(namespace, 'dapr-secret-writer', [
+        {apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list']},
+        {apiGroups: [''], resources: ['secrets'], verbs: ['update']},
+        {apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list']},
+        {apiGroups: ['dapr.io'], resources: ['configurations'], verbs: ['get', 'list']},
+      ])
       const {core} = clients(restrictedKubeconfig())
       await untilAllowed(() => core.readNamespacedConfigMap({name: 'dapr-trust-bundle', namespace}))
-      const before = await readClusterBundle()
+      const before = await readTrustBundleObjects()
+      const dir = mkdtempSync(path.join(tmpdir(), 'dapr-proxy-'))
+      // Between the CLI and the apiserver only to count what was sent: the write, the refused write, the put-back.
+      const counter = await startApiProxy(restrictedKubeconfig(), dir, 'restricted-proxy')
       try {
-        const result = await daprK(home(), ['mtls', 'renew-certificate', '-k', '-n', namespace], restrictedKubeconfig())
+        const result = await daprK(home(), ['mtls', 'renew-certificate', '-k', '-n', namespace], counter.kubeconfig)
         assert.equal(result.exitCode, 1, result.stderr)
         // Progress came first; the failure is the last line and its hint, with no stack trace.
         const [failure, hint] = result.stderr.trimEnd().split('\n').slice(-2)
@@ -154,12 +145,12 @@ describe('on a real cluster', function () {
         const [backup] = readdirSync(home().backups)
         assert.ok(backup)
         assert.ok(result.stderr.includes(`kubectl replace -f ${path.join(home().backups, backup)}`), result.stderr)
-        const after = await readClusterBundle()
-        assert.deepEqual(
-          {caCrt: after.caCrt, issuerCrt: after.issuerCrt, issuerKey: after.issuerKey, cm: after.configMapCaCrt},
-          {caCrt: before.caCrt, issuerCrt: before.issuerCrt, issuerKey: before.issuerKey, cm: before.configMapCaCrt},
-        )
+        assert.deepEqual(await readTrustBundleObjects(), before)
+        const puts = counter.requests.filter((r) => r.method === 'PUT').map((r) => r.url.split('?')[0]?.split('/')[5])
+        assert.deepEqual(puts, ['secrets', 'configmaps', 'secrets'], 'written, refused, put back')
       } finally {
+        await counter.close()
+        rmSync(dir, {recursive: true, force: true})
         await kubectl('delete', 'role,rolebinding', 'dapr-secret-writer', '-n', namespace)
       }
     })
@@ -226,16 +217,7 @@ describe('on a real cluster', function () {
     })
 
     it("applies the running Sentry's issuer-key rule: Ed25519 refused below 1.18 and for an unknown tag, accepted on 1.18", async () => {
-      work.key('root.key', 'ec-p256')
-      work.root('ca.crt', {key: 'root.key', subject: '/O=cluster.local', days: 365})
-      work.key('issuer.key', 'ed25519', 'pkcs8')
-      work.signed('issuer.crt', {
-        key: 'issuer.key',
-        subject: '/O=spiffe://cluster.local/ns/dapr-system/dapr-sentry',
-        caCert: 'ca.crt',
-        caKey: 'root.key',
-        days: 300,
-      })
+      work.bundle('', {issuerSubject: '/O=spiffe://cluster.local/ns/dapr-system/dapr-sentry', issuerKeyType: 'ed25519'})
       const bring = ['mtls', 'renew-certificate', '-k', ...work.byoFlags('ca.crt', 'issuer.crt', 'issuer.key')]
       for (const [image, accepted, named] of [
         ['1.16.2', false, /Sentry 1\.16\.2/],
@@ -440,29 +422,11 @@ describe('on a real cluster', function () {
 
     it('lets a monitoring account that may read the ConfigMap but not the Secret check the roots', async () => {
       await installDaprFixture(adminKubeconfig(), {appsNamespace: null})
-      await applyJson({
-        apiVersion: 'v1',
-        kind: 'List',
-        items: [
-          {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'Role',
-            metadata: {name: 'dapr-monitor', namespace},
-            rules: [
-              {apiGroups: [''], resources: ['configmaps'], verbs: ['get']},
-              {apiGroups: ['apps'], resources: ['deployments'], verbs: ['get']},
-              {apiGroups: ['dapr.io'], resources: ['configurations'], verbs: ['get']},
-            ],
-          },
-          {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'RoleBinding',
-            metadata: {name: 'dapr-monitor', namespace},
-            roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'dapr-monitor'},
-            subjects: [{apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'restricted'}],
-          },
-        ],
-      })
+      await grantRestricted(namespace, 'dapr-monitor', [
+        {apiGroups: [''], resources: ['configmaps'], verbs: ['get']},
+        {apiGroups: ['apps'], resources: ['deployments'], verbs: ['get']},
+        {apiGroups: ['dapr.io'], resources: ['configurations'], verbs: ['get']},
+      ])
       const {core} = clients(restrictedKubeconfig())
       await untilAllowed(() => core.readNamespacedConfigMap({name: 'dapr-trust-bundle', namespace}))
       try {

@@ -33,7 +33,7 @@ describe('trust bundle writes', function () {
       clockSkewMs: 0,
     })
     await assert.rejects(
-      writeTrustBundle(kube, current, next.bundle, {backupDir: home().backups}),
+      writeTrustBundle(kube, current, next.bundle, {dir: home().backups, writtenBy: 'renew', keep: 10}),
       (error: unknown) =>
         error instanceof UserError && /changed by someone else.*nothing was overwritten/.test(error.message),
     )
@@ -58,7 +58,7 @@ describe('trust bundle writes', function () {
       clockSkewMs: 0,
     })
     const current = await readTrustBundle(kube, await discoverControlPlane(kube))
-    await writeTrustBundle(kube, current, next.bundle, {backupDir: home().backups})
+    await writeTrustBundle(kube, current, next.bundle, {dir: home().backups, writtenBy: 'renew', keep: 10})
     const after = await core.readNamespacedSecret({name: 'dapr-trust-bundle', namespace: 'dapr-system'})
     assert.equal(Buffer.from(after.data?.['extra.txt'] ?? '', 'base64').toString(), 'keep me')
     assert.equal(after.metadata?.labels?.app, 'dapr-sentry')

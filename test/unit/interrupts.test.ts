@@ -23,3 +23,25 @@ describe('holding interrupts', () => {
     assert.equal(holdInterrupts({held: '', abandoned: ''}).release(), false)
   })
 })
+
+describe('a held interrupt that stops a long wait', () => {
+  it('calls onHeld at the first Ctrl-C, so a wait can end early', () => {
+    const write = process.stderr.write.bind(process.stderr)
+    process.stderr.write = () => true
+    try {
+      const controller = new AbortController()
+      const guard = holdInterrupts({
+        held: 'stopping',
+        onHeld: () => {
+          controller.abort()
+        },
+      })
+      assert.equal(controller.signal.aborted, false)
+      process.emit('SIGINT', 'SIGINT')
+      assert.equal(controller.signal.aborted, true)
+      assert.equal(guard.release(), true)
+    } finally {
+      process.stderr.write = write
+    }
+  })
+})

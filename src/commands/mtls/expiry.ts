@@ -1,7 +1,6 @@
-import {Flags} from '@oclif/core'
-
+// `dapr mtls expiry`: when every root and the issuer expire, with the exit codes a monitoring job acts on.
 import {buildExpiryReport, expiryExitCode, type ExpiryReport, renderExpiryReport} from '../../lib/expiry.js'
-import {certsDirFlag, certsDirOf, kubernetesFlag} from '../../lib/flags.js'
+import {certsDirFlag, certsDirOf, kubernetesFlag, warnDaysFlag} from '../../lib/flags.js'
 import {KubeCommand} from '../../lib/kube-command.js'
 import {outputFlag} from '../../lib/output/format.js'
 import {rotationNote} from '../../lib/rotation/phases.js'
@@ -23,11 +22,7 @@ Exit codes: 0 all valid beyond --warn-days, 3 one expires within --warn-days, 4 
   static override flags = {
     kubernetes: kubernetesFlag,
     'certs-dir': certsDirFlag,
-    'warn-days': Flags.integer({
-      summary: 'Warn (exit 3) when a certificate expires within this many days.',
-      default: 30,
-      min: 0,
-    }),
+    'warn-days': warnDaysFlag,
     output: outputFlag,
   }
 

@@ -10,7 +10,7 @@ export const daprHelmRepo = 'https://dapr.github.io/helm-charts'
 export const releaseName = 'dapr'
 
 const initModeFlags: ModeFlags = {
-  selfHostedOnly: ['certs-dir', 'config-file', 'force', 'trust-domain', 'sentry-version'],
+  selfHostedOnly: ['certs-dir', 'config-file', 'force', 'trust-domain', 'sentry-version', 'backup-dir', 'keep'],
   clusterOnly: [
     'namespace',
     'enable-ha',

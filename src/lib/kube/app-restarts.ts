@@ -1,14 +1,22 @@
 // Restarting Dapr-enabled applications as a command reports it: "k/n restarted" progress, a summary table, and an
 // error that names what did not finish with the exact command that resumes with only those.
 import {UserError} from '../errors.js'
+import {shellWord} from '../output/shell-quote.js'
 import {renderTable} from '../output/table.js'
 import {type AppRestartOutcome, formatWorkload} from './apps.js'
 
+export interface ResumeOptions {
+  concurrency?: number
+  /** The connection flags the command was run with (--kubeconfig, --context), so the resume reaches the same cluster. */
+  connection?: string[]
+}
+
 /** The command that restarts only the given workloads again (the others already finished). */
-export function resumeCommand(failed: AppRestartOutcome[], options: {concurrency?: number} = {}): string {
+export function resumeCommand(failed: AppRestartOutcome[], options: ResumeOptions = {}): string {
   const only = failed.map((o) => `--only ${formatWorkload(o)}`).join(' ')
+  const connection = (options.connection ?? []).map((arg) => ` ${shellWord(arg)}`).join('')
   const concurrency = options.concurrency === undefined ? '' : ` --concurrency ${options.concurrency}`
-  return `dapr mtls restart-apps -k${concurrency} ${only}`
+  return `dapr mtls restart-apps -k${connection}${concurrency} ${only}`
 }
 
 export function renderAppRestartSummary(outcomes: AppRestartOutcome[]): string {
@@ -30,7 +38,7 @@ export function appRestartProgress(outcome: AppRestartOutcome, finished: number,
 }
 
 /** Throws when a workload did not finish, naming each and the command that resumes with only those. */
-export function assertAppRestartsDone(outcomes: AppRestartOutcome[], options: {concurrency?: number} = {}): void {
+export function assertAppRestartsDone(outcomes: AppRestartOutcome[], options: ResumeOptions = {}): void {
   const failed = outcomes.filter((o) => !o.done)
   if (failed.length === 0) return
   const names = failed

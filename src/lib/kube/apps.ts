@@ -218,8 +218,8 @@ export interface AppRestartOptions {
   timeoutMs: number
   /** A workload finished (done or not). */
   onFinished?: (outcome: AppRestartOutcome, finished: number, total: number) => void
-  /** Stop starting new restarts (Ctrl-C): those in flight finish, the rest are reported as not restarted. */
-  signal?: AbortSignal
+  /** Ctrl-C: no restart is started after it, and those in flight stop being waited for. */
+  signal?: AbortSignal | undefined
   /** Changes to a workload's pod template made by the same patch that restarts it, so it rolls once. */
   templatePatch?: (workload: NamespacedWorkload) => TemplatePatch | undefined
 }
@@ -244,22 +244,13 @@ export async function restartApps(
       const index = nextIndex++
       const workload = workloads[index]
       if (workload === undefined) return
-      const outcome: AppRestartOutcome =
-        options.signal?.aborted === true
-          ? {
-              ...workload,
-              restarted: false,
-              done: false,
-              message: 'not restarted: interrupted',
-              restartedAt: undefined,
-              seconds: 0,
-            }
-          : {
-              ...(await restartWorkload(clients, workload, deadline, {
-                templatePatch: options.templatePatch?.(workload),
-              })),
-              namespace: workload.namespace,
-            }
+      const outcome: AppRestartOutcome = {
+        ...(await restartWorkload(clients, workload, deadline, {
+          signal: options.signal,
+          templatePatch: options.templatePatch?.(workload),
+        })),
+        namespace: workload.namespace,
+      }
       outcomes[index] = outcome
       finished++
       options.onFinished?.(outcome, finished, workloads.length)

@@ -8,6 +8,8 @@ import path from 'node:path'
 
 import {
   AppsV1Api,
+  AuthenticationV1Api,
+  AuthorizationV1Api,
   type Cluster,
   type Context,
   CoreV1Api,
@@ -29,6 +31,9 @@ export interface KubeClients {
   core: CoreV1Api
   apps: AppsV1Api
   custom: CustomObjectsApi
+  /** Who the user is, and whether it may do something (doctor's access check). */
+  authentication: AuthenticationV1Api
+  authorization: AuthorizationV1Api
   /** The API server URL and context name, for error messages. */
   server: string
   context: string
@@ -177,6 +182,8 @@ export function connect(options: ConnectionOptions): KubeClients {
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
     custom: kc.makeApiClient(CustomObjectsApi),
+    authentication: kc.makeApiClient(AuthenticationV1Api),
+    authorization: kc.makeApiClient(AuthorizationV1Api),
     server: cluster.server,
     context: kc.getCurrentContext(),
     requestTimeoutMs: options.requestTimeoutMs,

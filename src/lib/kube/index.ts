@@ -11,7 +11,7 @@ export {
   trustBundleProblems,
   writeTrustBundle,
 } from './trust-bundle.js'
-export {defaultBackupDir} from './backup.js'
+export {clusterBackupStore, defaultBackupDir} from './backup.js'
 export {
   type NamespacedWorkload,
   presentWorkloads,
@@ -28,6 +28,7 @@ export {
   listSidecarPods,
   listWorkloads,
   parseWorkload,
+  podOwner,
   restartApps,
   type RollOptions,
   type SidecarPod,
@@ -35,6 +36,15 @@ export {
 } from './apps.js'
 export {readControlPlaneStatus, renderStatus, type ComponentStatus} from './status.js'
 export {clusterTarget} from './target.js'
+export {ownershipWarnings} from './ownership.js'
+export {
+  type AccessResult,
+  accessManifest,
+  type AccessRule,
+  currentUser,
+  renewalAccessRules,
+  reviewAccess,
+} from './access.js'
 export {restartWithSummary} from './restart-summary.js'
 export {appRestartProgress, assertAppRestartsDone, renderAppRestartSummary, resumeCommand} from './app-restarts.js'
 export {clusterRotationTarget} from './rotation-target.js'

@@ -61,6 +61,16 @@ export interface CallOptions {
   timeoutMs?: number
   /** Extra request headers, e.g. the Content-Type of a merge patch. */
   headers?: Record<string, string>
+  /** Cancels the request early (Ctrl-C while waiting for a rollout). */
+  signal?: AbortSignal | undefined
+}
+
+/** A request cancelled by its caller's signal, not by its time bound. */
+export class RequestCancelledError extends Error {
+  constructor() {
+    super('cancelled')
+    this.name = 'RequestCancelledError'
+  }
 }
 
 /** Runs one API call, cancelled after its time bound, and maps its failure to a user-facing error. */
@@ -75,9 +85,15 @@ export async function call<T>(
   const timer = setTimeout(() => {
     controller.abort()
   }, timeoutMs)
+  const cancel = () => {
+    controller.abort()
+  }
+  options.signal?.addEventListener('abort', cancel, {once: true})
   try {
+    if (options.signal?.aborted) throw new RequestCancelledError()
     return await request(requestOptions(cluster, controller.signal, options.headers ?? {}))
   } catch (error) {
+    if (options.signal?.aborted) throw new RequestCancelledError()
     if (controller.signal.aborted) {
       throw new ApiError(
         `the API server at ${cluster.server} did not answer within ${Math.ceil(timeoutMs / 1000)}s: ${action.verb} ${describeAction(action)}`,
@@ -88,6 +104,7 @@ export async function call<T>(
     throw toUserError(error, action, cluster)
   } finally {
     clearTimeout(timer)
+    options.signal?.removeEventListener('abort', cancel)
   }
 }
 

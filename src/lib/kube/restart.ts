@@ -57,7 +57,18 @@ export interface RestartOptions {
   onProgress?: (workload: Workload, message: string, done: boolean) => void
   /** Changes made to the pod template in the restart's own patch. */
   templatePatch?: TemplatePatch
+  /**
+   * Ctrl-C: stop waiting. A restart already sent stays sent (its rollout goes on in the cluster); none is started
+   * after it.
+   */
+  signal?: AbortSignal | undefined
 }
+
+/** Why a workload was not restarted, or not waited for, once Ctrl-C came. */
+export const interruptedMessages = {
+  notRestarted: 'not restarted: interrupted',
+  notWaited: 'restarted, not waited for: interrupted',
+} as const
 
 /** Which control-plane workloads exist in the namespace, in restart order. */
 export async function presentWorkloads(clients: KubeClients, namespace: string): Promise<Workload[]> {
@@ -91,9 +102,14 @@ function requestBudget(clients: KubeClients, deadline: number): {timeoutMs: numb
   return {timeoutMs: Math.max(1000, Math.min(clients.requestTimeoutMs ?? requestTimeoutMs, deadline - Date.now()))}
 }
 
-async function readState(clients: KubeClients, workload: NamespacedWorkload, deadline: number): Promise<RolloutState> {
+async function readState(
+  clients: KubeClients,
+  workload: NamespacedWorkload,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<RolloutState> {
   const {name, namespace} = workload
-  const budget = requestBudget(clients, deadline)
+  const budget = {...requestBudget(clients, deadline), signal}
   switch (workload.kind) {
     case 'Deployment':
       return deploymentRolloutState(
@@ -160,7 +176,18 @@ async function patchRestartedAt(
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Waits `ms`, or less when the signal aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, {once: true})
+  })
+}
 
 /**
  * The wait before the next read of a rollout: 100 ms doubling up to `pollMs`. A small rollout is done in well under
@@ -189,7 +216,10 @@ export async function restartWorkload(
     restartedAt: restarted ? restartedAt : undefined,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   })
+  const {signal} = options
+  if (signal?.aborted) return outcome(false, interruptedMessages.notRestarted, false)
   try {
+    // The patch itself is never cancelled: once sent, whether it landed must be known.
     await patchRestartedAt(clients, workload, restartedAt, deadline, options.templatePatch)
   } catch (error) {
     return outcome(false, (error as Error).message, false)
@@ -197,10 +227,12 @@ export async function restartWorkload(
   let last = ''
   let polls = 0
   for (;;) {
+    if (signal?.aborted) return outcome(false, interruptedMessages.notWaited)
     let state: RolloutState
     try {
-      state = await readState(clients, workload, deadline)
+      state = await readState(clients, workload, deadline, signal)
     } catch (error) {
+      if (signal?.aborted) return outcome(false, interruptedMessages.notWaited)
       // A passing failure (a 5xx, a dropped connection, a slow answer) is asked again until the deadline.
       if (!(error instanceof ApiError && error.transient)) return outcome(false, (error as Error).message)
       state = {done: false, message: `retrying after: ${error.message}`}
@@ -212,7 +244,7 @@ export async function restartWorkload(
     if (state.done) return outcome(true, state.message)
     if (state.failure) return outcome(false, state.failure)
     if (Date.now() >= deadline) return outcome(false, `timed out: ${state.message}`)
-    await sleep(Math.min(pollDelay(polls++, options.pollMs), Math.max(0, deadline - Date.now())))
+    await sleep(Math.min(pollDelay(polls++, options.pollMs), Math.max(0, deadline - Date.now())), signal)
   }
 }
 
@@ -231,7 +263,9 @@ export async function restartControlPlane(
     const result = await restartWorkload(clients, {...workload, namespace}, deadline, options)
     outcomes.push(result)
     if (!result.done) {
-      const skipped = `not restarted: ${workload.name} did not finish`
+      const skipped = options.signal?.aborted
+        ? interruptedMessages.notRestarted
+        : `not restarted: ${workload.name} did not finish`
       return [
         ...outcomes,
         ...rest.map((w) => ({

@@ -2,6 +2,7 @@
 // rotation state Secret beside them, the sidecars of every Dapr-enabled pod with the anchors the injector gave them,
 // and the control-plane pods that started before the new root was added.
 import {parseGoDuration, type TrustBundle} from '../certs/index.js'
+import type {BackupPolicy} from '../backups/record.js'
 import type {RotationState, Sidecar} from '../rotation/phases.js'
 import type {RotationSettings, RotationTarget} from '../rotation/rotate.js'
 import {formatWorkload, listSidecarPods} from './apps.js'
@@ -27,7 +28,7 @@ export const sentryReloadAllowanceMs = 2 * 60_000 + 10_000
 export function clusterRotationTarget(
   clients: KubeClients,
   controlPlane: ControlPlane,
-  options: {backupDir: string; onBackup?: (file: string) => void},
+  backup: Omit<BackupPolicy, 'writtenBy'>,
 ): RotationTarget {
   const {namespace, keys, config} = controlPlane
   let current: ClusterTrustBundle | undefined
@@ -68,9 +69,9 @@ export function clusterRotationTarget(
       if (stored) await deleteRotationState(clients, namespace, stored)
       stored = undefined
     },
-    async writeBundle(bundle) {
+    async writeBundle(bundle, phase) {
       current ??= await readTrustBundle(clients, controlPlane)
-      const {backupFile} = await writeTrustBundle(clients, current, bundle, options)
+      const {backupFile} = await writeTrustBundle(clients, current, bundle, {...backup, writtenBy: `rotate ${phase}`})
       current = undefined
       return {backup: backupFile}
     },

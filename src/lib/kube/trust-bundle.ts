@@ -10,6 +10,7 @@ import {UserError} from '../errors.js'
 import type {BundleProblem} from '../expiry.js'
 import {holdInterrupts} from '../interrupts.js'
 import {ExitCode} from '../output/exit-codes.js'
+import type {BackupPolicy} from '../backups/record.js'
 import {writeBackupFile} from './backup.js'
 import type {KubeClients} from './client.js'
 import type {ControlPlane} from './control-plane.js'
@@ -231,6 +232,11 @@ async function writeKnown<T>(steps: WriteSteps<T>, resourceVersion: string | und
   return {written: false, error: lastError, uncertain: true}
 }
 
+/** The command that puts a backup back: rollback by the protocol, or kubectl as it is. */
+export function restoreCommand(namespace: string, backupFile: string): string {
+  return `dapr mtls rollback -k -n ${namespace} --backup ${backupFile} (or: kubectl replace -f ${backupFile})`
+}
+
 /**
  * Replaces the bundle: backup file first, then the Secret, then the ConfigMap, each conditional on the
  * resourceVersion read (a concurrent change gives 409 and stops). If the ConfigMap cannot be written the Secret is put
@@ -240,11 +246,11 @@ export async function writeTrustBundle(
   clients: KubeClients,
   current: ClusterTrustBundle,
   next: TrustBundle,
-  options: {backupDir: string; onBackup?: (file: string) => void},
+  backup: BackupPolicy,
 ): Promise<TrustBundleWrite> {
-  const backupFile = await writeBackupFile(options.backupDir, current)
-  options.onBackup?.(backupFile)
-  const restoreHint = `Restore the previous bundle with: kubectl replace -f ${backupFile}`
+  const cluster = {server: clients.server, context: clients.context, namespace: current.namespace}
+  const backupFile = await writeBackupFile(current, cluster, current.keys, backup)
+  const restoreHint = `Restore the previous bundle with: ${restoreCommand(current.namespace, backupFile)}`
   const guard = holdInterrupts({
     held: 'Finishing the trust-bundle write first, so the Secret and the ConfigMap stay identical (Ctrl-C again to stop now).',
     abandoned: `Stopped during the trust-bundle write: the Secret and the ConfigMap may differ. ${restoreHint}`,
@@ -257,10 +263,13 @@ export async function writeTrustBundle(
   }
   await verifyTrustBundle(clients, current, next, restoreHint)
   if (interrupted) {
-    throw new UserError('interrupted after the new trust bundle was written and verified', {
-      hint: 'Nothing else was done (no restart).',
-      exitCode: ExitCode.interrupted,
-    })
+    throw new UserError(
+      'interrupted after the new trust bundle was written in full to the Secret and the ConfigMap, and verified',
+      {
+        hint: `Nothing else was done (no restart). ${restoreHint}`,
+        exitCode: ExitCode.interrupted,
+      },
+    )
   }
   return {backupFile}
 }

@@ -16,6 +16,11 @@ export function shortUtc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
 
+/** A UTC time to the second, for lists where two entries may share a minute: 2022-04-04 15:01:03 UTC. */
+export function utcSeconds(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`
+}
+
 /** The AGE buckets of `dapr status -k`: seconds up to a minute, minutes up to an hour, hours up to a day, then days. */
 export function age(created: Date, now = new Date()): string {
   const seconds = Math.max(0, Math.floor((now.getTime() - created.getTime()) / 1000))

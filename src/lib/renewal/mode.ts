@@ -1,5 +1,6 @@
 // Which of the three renewal modes the flags ask for: fresh certificates, a new root signed with an existing root
 // key, or certificates the user brings. Mixed or partial flag sets are usage errors, never silently ignored.
+import type {TrustBundle} from '../certs/index.js'
 import {UsageError} from '../errors.js'
 
 export const defaultValidityDays = 365
@@ -9,6 +10,8 @@ export type RenewalMode =
   | {kind: 'fresh'; validityDays: number}
   | {kind: 'root-key'; rootKeyFile: string; validityDays: number}
   | {kind: 'provided'; rootCertFile: string; issuerCertFile: string; issuerKeyFile: string}
+  /** A rollback: the bundle a backup holds, put back as it is. */
+  | {kind: 'backup'; backup: string; bundle: TrustBundle}
 
 export interface RenewalFlags {
   'private-key'?: string
@@ -70,5 +73,7 @@ export function modeMessage(mode: RenewalMode): string {
       return `Using the root private key in ${mode.rootKeyFile} to generate the root certificate`
     case 'provided':
       return 'Using provided certificates'
+    case 'backup':
+      return `Restoring the trust bundle saved in ${mode.backup}`
   }
 }

@@ -37,7 +37,15 @@ export async function buildNewBundle(
   let bundle: TrustBundle
   let rootKeyPem: string | undefined
   let sources = {rootCert: 'ca.crt', issuerCert: 'issuer.crt', issuerKey: 'issuer.key'}
-  if (mode.kind === 'provided') {
+  if (mode.kind === 'backup') {
+    // Put back byte for byte: the backup is what Sentry read before, so nothing is re-encoded.
+    bundle = mode.bundle
+    sources = {
+      rootCert: `${mode.backup} ca.crt`,
+      issuerCert: `${mode.backup} issuer.crt`,
+      issuerKey: `${mode.backup} issuer.key`,
+    }
+  } else if (mode.kind === 'provided') {
     const [rootCertPem, issuerCertPem, issuerKeyPem] = await Promise.all([
       readInputFile(mode.rootCertFile, '--ca-root-certificate'),
       readInputFile(mode.issuerCertFile, '--issuer-public-certificate'),
@@ -67,7 +75,7 @@ export async function buildNewBundle(
   }
   const report = assertValidBundle(bundle, {now, sources, sentryVersion: settings.sentryVersion})
   // A generated root and issuer share one validity by design (DESIGN.md section 5), so the warning that they expire
-  // together only speaks to bundles the user brings.
+  // together only speaks to bundles the user brings (a backup was generated or brought before, and was accepted then).
   const warnings = report.warnings.filter((w) => mode.kind === 'provided' || w.rule !== 'expiry-overlap')
   return {bundle, certificates: describeBundle(bundle, now), warnings, rootKeyPem}
 }

@@ -9,6 +9,10 @@ export interface RenewalPlan {
   mode: RenewalMode['kind']
   /** Where the bundle lives: a directory, or namespace/name of the Secret and ConfigMap. */
   target: string
+  /** A rollback's backup (file or folder). */
+  backup?: string | undefined
+  /** The new bundle is the one in place already: nothing needs writing. */
+  unchanged: boolean
   writes: string[]
   restarts: string[]
   current: CertificateInfo[]
@@ -28,14 +32,22 @@ function certificateRows(label: string, certs: CertificateInfo[]): string[][] {
 }
 
 export function renderPlan(plan: RenewalPlan): string {
-  const lines = [`Renewal plan (${plan.mode}) for ${plan.target}:`, '']
+  const title =
+    plan.mode === 'backup'
+      ? `Rollback plan for ${plan.target}: put back the bundle saved in ${plan.backup ?? ''}`
+      : `Renewal plan (${plan.mode}) for ${plan.target}:`
+  const lines = [title, '']
   lines.push(
     renderTable(
       ['', 'ROLE', 'SUBJECT', 'SHA-256', 'EXPIRES'],
-      [...certificateRows('current', plan.current), ...certificateRows('new', plan.next)],
+      [
+        ...certificateRows('current', plan.current),
+        ...certificateRows(plan.mode === 'backup' ? 'backup' : 'new', plan.next),
+      ],
     ),
   )
   lines.push('')
+  if (plan.unchanged) lines.push('The bundle in place is already this one: nothing would be written.')
   lines.push(
     plan.rootPublicKeyKept
       ? 'The root public key stays the same: workloads keep trusting the new issuer without a restart.'

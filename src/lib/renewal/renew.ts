@@ -77,6 +77,8 @@ export async function prepareRenewal(
   const plan: RenewalPlan = {
     mode: mode.kind,
     target: target.location,
+    backup: mode.kind === 'backup' ? mode.backup : undefined,
+    unchanged: target.holds ? await target.holds(next.bundle) : bundle !== undefined && sameBundle(bundle, next.bundle),
     writes: target.writes,
     restarts: options.restarts,
     current: current.certificates,
@@ -85,6 +87,10 @@ export async function prepareRenewal(
     warnings,
   }
   return {plan, bundle: next.bundle}
+}
+
+function sameBundle(a: TrustBundle, b: TrustBundle): boolean {
+  return a.rootCertPem === b.rootCertPem && a.issuerCertPem === b.issuerCertPem && a.issuerKeyPem === b.issuerKeyPem
 }
 
 export async function applyRenewal(target: BundleTarget, prepared: PreparedRenewal): Promise<RenewalResult> {

@@ -16,6 +16,8 @@ export interface BundleTarget {
    * it); returns warnings about writing there (e.g. a GitOps tool that would revert the write).
    */
   check?(next: TrustBundle): Promise<string[]>
+  /** Whether the place already holds exactly this bundle everywhere (a cluster: in the Secret and the ConfigMap). */
+  holds?(bundle: TrustBundle): Promise<boolean>
   /** Replaces the bundle; returns where the old one was saved. */
   write(bundle: TrustBundle): Promise<{backup: string | undefined}>
 }

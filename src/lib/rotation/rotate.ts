@@ -43,7 +43,8 @@ export interface RotationTarget {
   readState(): Promise<RotationState | undefined>
   saveState(state: RotationState): Promise<void>
   clearState(): Promise<void>
-  writeBundle(bundle: TrustBundle): Promise<{backup: string | undefined}>
+  /** Writes the phase's bundle by the target's protocol; its backup is recorded as written by `rotate <phase>`. */
+  writeBundle(bundle: TrustBundle, phase: RotationPhase): Promise<{backup: string | undefined}>
   /** The running sidecars with the anchors they hold; undefined when they cannot be listed here. */
   sidecars(): Promise<Sidecar[] | undefined>
   /** Control-plane pods that started before `since` (they may hold the old anchors); none self-hosted. */
@@ -339,8 +340,15 @@ export async function applyRotation(
   const {plan} = prepared
   let state = prepared.state
   let backup: string | undefined
-  if (plan.phase === 'add-root' && !plan.completing) await target.saveState(state)
-  if (!plan.completing) ({backup} = await target.writeBundle(prepared.bundle))
+  if (!plan.completing) {
+    // A phase written again (after a rollback, say) starts its clock again: times of an earlier write are void.
+    if (plan.phase === 'add-root') {
+      state = {...state, rootAddedAt: undefined, rootAddCompletedAt: undefined}
+      await target.saveState(state)
+    }
+    if (plan.phase === 'switch-issuer') state = {...state, issuerSwitchedAt: undefined}
+    ;({backup} = await target.writeBundle(prepared.bundle, plan.phase))
+  }
   if (plan.phase === 'add-root' && state.rootAddedAt === undefined) {
     state = {...state, rootAddedAt: now().toISOString()}
     await target.saveState(state)

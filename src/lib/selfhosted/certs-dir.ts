@@ -1,15 +1,17 @@
 // The self-hosted certificates directory (default ~/.dapr/certs): reading the bundle, and replacing it atomically
-// with the old files kept in a timestamped backup folder. The only module that writes this directory.
+// with the old files kept in a timestamped backup folder outside it (backups.ts). With backups.ts, the only module
+// that writes this directory.
 import {constants, promises as fs} from 'node:fs'
 import {homedir} from 'node:os'
 import path from 'node:path'
 
+import {type BackupPolicy, defaultBackupDir, defaultKeep} from '../backups/record.js'
 import {bundleFileNames, type TrustBundle} from '../certs/index.js'
 import {describeCause, UserError} from '../errors.js'
 import {holdInterrupts, type InterruptGuard} from '../interrupts.js'
 import {makeDirectory, readLocalFile, writeFileAtomic, writeTempFile} from '../local-files.js'
 import {ExitCode} from '../output/exit-codes.js'
-import {fileTimestamp} from '../output/time-layouts.js'
+import {assertBackupsOutside, createBackupFolder, moveLegacyBackups, pruneCertsDirBackups} from './backups.js'
 
 export function defaultCertsDir(): string {
   return path.join(homedir(), '.dapr', 'certs')
@@ -77,7 +79,6 @@ export interface WriteResult {
 
 /** Copies the files to the backup folder (0600: it holds a private key); returns each file's mode, to restore it. */
 async function backUp(files: string[], backupDir: string): Promise<Map<string, number>> {
-  await makeDirectory(backupDir, 0o700)
   const modes = new Map<string, number>()
   for (const file of files) {
     const target = path.join(backupDir, path.basename(file))
@@ -107,6 +108,8 @@ export interface WriteOptions {
    * renames is left to the caller. Without one, the write holds Ctrl-C itself and reports it afterwards.
    */
   guard?: InterruptGuard
+  /** Where the replaced files go and how many backups to keep; default ~/.dapr/backups, 10, written by "renew". */
+  backup?: BackupPolicy
 }
 
 /** Ctrl-C before the first rename: nothing was changed. */
@@ -115,7 +118,7 @@ function interruptedBeforeWrite(dir: string): UserError {
 }
 
 /**
- * Replaces the bundle, all three files or none. The replaced files are copied to backups/<timestamp>/ and all three
+ * Replaces the bundle, all three files or none. The replaced files are copied to a backup folder and all three
  * new files are written to temporary files before the first rename, so most failures leave the old files untouched;
  * if a rename fails, the files already renamed are put back from that backup (or removed when there were none).
  * Ctrl-C is held throughout: before the renames it stops the write with nothing changed (temporary files and the
@@ -132,7 +135,8 @@ export async function writeCertsDir(
       held: 'Finishing the certificate write first, so ca.crt, issuer.crt and issuer.key stay one bundle.',
     })
   try {
-    const result = await writeBundleFiles(dir, bundle, options.now ?? new Date(), guard)
+    const policy = options.backup ?? {dir: defaultBackupDir(), writtenBy: 'renew', keep: defaultKeep}
+    const result = await writeBundleFiles(dir, bundle, options.now ?? new Date(), guard, policy)
     if (!options.guard && guard.release()) {
       throw new UserError(`interrupted after the new certificates were written in full to ${dir}`, {
         hint: 'Check them with `dapr mtls expiry`; restart Sentry and your daprd processes to use them.',
@@ -150,6 +154,7 @@ async function writeBundleFiles(
   bundle: TrustBundle,
   now: Date,
   guard: InterruptGuard,
+  policy: BackupPolicy,
 ): Promise<WriteResult> {
   const files = bundlePaths(dir)
   const plan: [string, string, number][] = [
@@ -165,10 +170,14 @@ async function writeBundleFiles(
     if (backupDir !== undefined) await fs.rm(backupDir, {recursive: true, force: true})
   }
   try {
+    assertBackupsOutside(policy.dir, dir)
     await makeDirectory(dir, 0o755)
+    const moved = await moveLegacyBackups(dir, policy.dir)
+    if (moved) policy.events?.moved?.(moved.from, moved.to, moved.count)
     const present = await presentBundleFiles(dir)
     if (present.length > 0) {
-      backupDir = path.join(dir, 'backups', fileTimestamp(now))
+      const origin = {kind: 'self-hosted', writtenBy: policy.writtenBy, time: now, certsDir: path.resolve(dir)} as const
+      backupDir = await createBackupFolder(policy.dir, dir, origin)
       modes = await backUp(present, backupDir)
     }
     for (const [file, content, mode] of plan) {
@@ -195,6 +204,11 @@ async function writeBundleFiles(
       throw await renameFailure(file, error, renamed, backupDir, modes)
     }
     renamed.push(file)
+  }
+  if (backupDir !== undefined) {
+    policy.events?.saved?.(backupDir)
+    const pruned = await pruneCertsDirBackups(policy.dir, dir, policy.keep)
+    if (pruned.length > 0) policy.events?.pruned?.(pruned, policy.keep)
   }
   return {dir, files, backupDir}
 }

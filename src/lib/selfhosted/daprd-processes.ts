@@ -3,7 +3,8 @@
 // processes of other users, the anchors cannot be read and the rotation says so.
 import {promises as fs} from 'node:fs'
 
-import type {Sidecar} from '../rotation/phases.js'
+import {parseCertificates} from '../certs/index.js'
+import {holdsAnchor, type Sidecar} from '../rotation/phases.js'
 
 /** Pure: a process's NUL-separated environment or command line as a list. */
 function nulList(raw: Buffer): string[] {
@@ -51,4 +52,18 @@ export async function localDaprdProcesses(): Promise<Sidecar[] | undefined> {
     }
   }
   return found
+}
+
+/**
+ * The daprd processes of one bundle: those trusting one of `rootsPem` (or whose anchors cannot be read), so a
+ * daprd of another set-up on the same machine is left out. Undefined where processes cannot be listed.
+ */
+export async function localDaprdTrusting(rootsPem: string): Promise<Sidecar[] | undefined> {
+  const processes = await localDaprdProcesses()
+  if (processes === undefined) return undefined
+  const roots = parseCertificates(rootsPem, 'roots')
+  return processes.filter(
+    (daprd) =>
+      daprd.trustAnchorsPem === undefined || roots.some((root) => holdsAnchor(daprd.trustAnchorsPem ?? '', root)),
+  )
 }

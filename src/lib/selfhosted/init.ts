@@ -1,5 +1,6 @@
 // Self-hosted `dapr init --enable-mtls`: certificates in the certificates directory (never replacing existing ones
 // without --force), the Configuration file with mTLS on, and optionally the new root key written for later renewals.
+import type {BackupPolicy} from '../backups/record.js'
 import {type CertificateInfo, defaultTrustDomain} from '../certs/index.js'
 import {UsageError, UserError} from '../errors.js'
 import {holdInterrupts} from '../interrupts.js'
@@ -28,6 +29,8 @@ export interface SelfHostedInitOptions {
   trustDomainGiven?: boolean
   rootKeyOut: string | undefined
   keyOptions?: KeyLoadOptions
+  /** Where the replaced certificates are backed up (with --force), and how many backups to keep. */
+  backup?: BackupPolicy
 }
 
 export interface SelfHostedInitResult {
@@ -88,7 +91,10 @@ export async function initSelfHosted(options: SelfHostedInitOptions): Promise<Se
   const guard = holdInterrupts({held: 'Finishing the writes first, so the set-up is not left half done.'})
   let interrupted: boolean
   try {
-    const written = await writeCertsDir(options.certsDir, next.bundle, {guard})
+    const written = await writeCertsDir(options.certsDir, next.bundle, {
+      guard,
+      ...(options.backup ? {backup: options.backup} : {}),
+    })
     if (options.rootKeyOut !== undefined && next.rootKeyPem !== undefined) {
       await writeKeyFile(options.rootKeyOut, next.rootKeyPem)
       result.rootKeyFile = options.rootKeyOut

@@ -1,12 +1,12 @@
 // A certificates directory as a rotation target: the bundle files (written atomically, old ones backed up), the
 // rotation state under ~/.dapr/rotation/, the daprd processes of this machine with the anchors they started with,
 // and the workload certificate settings self-hosted Sentry reads from its --config file.
-import {parseCertificates, parseGoDuration} from '../certs/index.js'
-import {holdsAnchor} from '../rotation/phases.js'
+import type {BackupPolicy} from '../backups/record.js'
+import {parseGoDuration} from '../certs/index.js'
 import type {RotationSettings, RotationTarget} from '../rotation/rotate.js'
 import {bundlePaths, readCertsDir, writeCertsDir} from './certs-dir.js'
 import {readWorkloadCertSettings} from './config-file.js'
-import {localDaprdProcesses} from './daprd-processes.js'
+import {localDaprdProcesses, localDaprdTrusting} from './daprd-processes.js'
 import {
   deleteLocalRotationState,
   readLocalRotationState,
@@ -20,7 +20,7 @@ export const localReloadAllowanceMs = 30_000
 
 export function certsDirRotationTarget(
   dir: string,
-  options: {configFile: string; sentryVersion?: string | undefined},
+  options: {configFile: string; sentryVersion?: string | undefined; backup: Omit<BackupPolicy, 'writtenBy'>},
 ): RotationTarget {
   return {
     mode: 'self-hosted',
@@ -47,19 +47,16 @@ export function certsDirRotationTarget(
     readState: () => readLocalRotationState(dir),
     saveState: (state) => writeLocalRotationState(dir, state),
     clearState: () => deleteLocalRotationState(dir),
-    async writeBundle(bundle) {
-      const {backupDir} = await writeCertsDir(dir, bundle)
+    async writeBundle(bundle, phase) {
+      const {backupDir} = await writeCertsDir(dir, bundle, {backup: {...options.backup, writtenBy: `rotate ${phase}`}})
       return {backup: backupDir}
     },
     // Only the daprd processes of this bundle: those trusting one of its roots (or whose anchors cannot be read).
     async sidecars() {
-      const [processes, state] = await Promise.all([localDaprdProcesses(), readLocalRotationState(dir)])
-      if (processes === undefined || state === undefined) return processes
-      const roots = parseCertificates(state.oldRootsCertPem + state.newRootCertPem, 'roots')
-      return processes.filter(
-        (daprd) =>
-          daprd.trustAnchorsPem === undefined || roots.some((root) => holdsAnchor(daprd.trustAnchorsPem ?? '', root)),
-      )
+      const state = await readLocalRotationState(dir)
+      return state === undefined
+        ? localDaprdProcesses()
+        : localDaprdTrusting(state.oldRootsCertPem + state.newRootCertPem)
     },
     staleControlPlane: () => Promise.resolve([]),
   }

@@ -6,6 +6,7 @@ import {
   parseCertificates,
   type TrustBundle,
 } from '../certs/index.js'
+import type {BackupPolicy} from '../backups/record.js'
 import type {ControlPlaneSettings} from '../renewal/new-bundle.js'
 import type {BundleTarget} from '../renewal/target.js'
 import {bundlePaths, readCertsDir, writeCertsDir} from './certs-dir.js'
@@ -38,7 +39,10 @@ export function settingsFromIssuer(issuerCertPem: string): ControlPlaneSettings 
  * A missing directory or file is an error that says how to create the certificates. The Sentry version (--sentry-version)
  * decides which issuer key types the new bundle may use; unknown means the rule every Sentry accepts.
  */
-export function certsDirTarget(dir: string, options: {sentryVersion?: string | undefined} = {}): BundleTarget {
+export function certsDirTarget(
+  dir: string,
+  options: {sentryVersion?: string | undefined; backup?: BackupPolicy} = {},
+): BundleTarget {
   let current: Promise<TrustBundle | undefined> | undefined
   const read = async (): Promise<TrustBundle | undefined> => (await readCertsDir(dir)).bundle
   return {
@@ -54,7 +58,7 @@ export function certsDirTarget(dir: string, options: {sentryVersion?: string | u
       return {...settings, sentryVersion: options.sentryVersion}
     },
     async write(bundle) {
-      const {backupDir} = await writeCertsDir(dir, bundle)
+      const {backupDir} = await writeCertsDir(dir, bundle, options.backup ? {backup: options.backup} : {})
       return {backup: backupDir}
     },
   }

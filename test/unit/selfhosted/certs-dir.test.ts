@@ -16,9 +16,10 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {UserError} from '../../../src/lib/errors.js'
-import {writeCertsDir} from '../../../src/lib/selfhosted/certs-dir.js'
+import {certsDirBackupsDir} from '../../../src/lib/selfhosted/backups.js'
+import {type WriteOptions, writeCertsDir as write} from '../../../src/lib/selfhosted/certs-dir.js'
 
-const bundle = (label: string) => ({
+const bundleOf = (label: string) => ({
   rootCertPem: `${label} ca\n`,
   issuerCertPem: `${label} issuer\n`,
   issuerKeyPem: `${label} key\n`,
@@ -43,9 +44,15 @@ function failRename(nth: number): () => void {
 
 describe('writing the certificates directory', () => {
   let dir: string
+  let backupRoot: string
   let restore: (() => void) | undefined
+  /** Backups go beside the directory in these tests, never into the real ~/.dapr. */
+  const backupsDir = () => certsDirBackupsDir(backupRoot, dir)
+  const writeCertsDir = (target: string, bundle: ReturnType<typeof bundleOf>, options: WriteOptions = {}) =>
+    write(target, bundle, {backup: {dir: backupRoot, writtenBy: 'renew', keep: 10}, ...options})
   beforeEach(() => {
     dir = path.join(mkdtempSync(path.join(tmpdir(), 'dapr-certs-dir-test-')), 'certs')
+    backupRoot = path.join(path.dirname(dir), 'backups')
   })
   afterEach(() => {
     restore?.()
@@ -54,8 +61,8 @@ describe('writing the certificates directory', () => {
   })
 
   it('writes the three files, the key 0600, and backs up the ones it replaces', async () => {
-    assert.equal((await writeCertsDir(dir, bundle('old'))).backupDir, undefined)
-    const {backupDir} = await writeCertsDir(dir, bundle('new'))
+    assert.equal((await writeCertsDir(dir, bundleOf('old'))).backupDir, undefined)
+    const {backupDir} = await writeCertsDir(dir, bundleOf('new'))
     assert.ok(backupDir)
     assert.equal(readFileSync(path.join(dir, 'ca.crt'), 'utf8'), 'new ca\n')
     assert.equal(readFileSync(path.join(backupDir, 'ca.crt'), 'utf8'), 'old ca\n')
@@ -68,7 +75,7 @@ describe('writing the certificates directory', () => {
     mkdirSync(dir)
     for (const name of names) writeFileSync(path.join(dir, name), `old ${name}\n`, {mode: 0o640})
     restore = failRename(2)
-    await assert.rejects(writeCertsDir(dir, bundle('new')), (error: unknown) => {
+    await assert.rejects(writeCertsDir(dir, bundleOf('new')), (error: unknown) => {
       assert.ok(error instanceof UserError)
       assert.match(error.message, /cannot replace .*issuer\.crt: an input\/output error/)
       assert.match(error.hint ?? '', /previous certificates were put back/)
@@ -78,12 +85,12 @@ describe('writing the certificates directory', () => {
       assert.equal(readFileSync(path.join(dir, name), 'utf8'), `old ${name}\n`)
       assert.equal(mode(path.join(dir, name)), 0o640)
     }
-    assert.deepEqual(readdirSync(dir).sort(), ['backups', ...names], 'no temporary files are left')
+    assert.deepEqual(readdirSync(dir).sort(), names, 'no temporary files are left')
   })
 
   it('removes the new files when the third rename fails and there was no bundle before', async () => {
     restore = failRename(3)
-    await assert.rejects(writeCertsDir(dir, bundle('new')), /cannot replace .*issuer\.key/)
+    await assert.rejects(writeCertsDir(dir, bundleOf('new')), /cannot replace .*issuer\.key/)
     assert.ok(existsSync(dir))
     assert.deepEqual(readdirSync(dir), [])
   })
@@ -118,21 +125,21 @@ describe('writing the certificates directory', () => {
     it('before the renames: stops with the old bundle, no temporary files and no new backup, exit 130', async () => {
       // The second open is the second temporary file: the first is staged, the rest must not be.
       restore = onCall('open', 2, ctrlC)
-      await assert.rejects(writeCertsDir(dir, bundle('new')), (error: unknown) => {
+      await assert.rejects(writeCertsDir(dir, bundleOf('new')), (error: unknown) => {
         assert.ok(error instanceof UserError)
         assert.equal(error.exitCode, 130)
         assert.match(error.message, /interrupted; the certificates in .* were not changed/)
         return true
       })
       for (const name of names) assert.equal(readFileSync(path.join(dir, name), 'utf8'), `old ${name}\n`)
-      assert.deepEqual(readdirSync(dir).sort(), ['backups', ...names])
-      assert.deepEqual(readdirSync(path.join(dir, 'backups')), [])
+      assert.deepEqual(readdirSync(dir).sort(), names)
+      assert.deepEqual(readdirSync(backupsDir()), [], 'the new backup folder is removed again')
       assert.equal(process.listenerCount('SIGINT'), 0)
     })
 
     it('between two renames: finishes all three, then reports the interrupt with exit 130', async () => {
       restore = onCall('rename', 2, ctrlC)
-      await assert.rejects(writeCertsDir(dir, bundle('new')), (error: unknown) => {
+      await assert.rejects(writeCertsDir(dir, bundleOf('new')), (error: unknown) => {
         assert.ok(error instanceof UserError)
         assert.equal(error.exitCode, 130)
         assert.match(error.message, /interrupted after the new certificates were written in full/)
