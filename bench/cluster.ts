@@ -2,7 +2,8 @@
 // kwok (test/cluster), started for the run or reused with --kubeconfig, with the real Dapr 1.16.2 chart installed by
 // the CLI itself (`dapr init -k --chart`, certificates generated). kwok marks pods Ready without running them.
 import {execFile} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import https from 'node:https'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
@@ -35,6 +36,8 @@ export interface ClusterOptions {
   keep: boolean
   /** The CLI that installs Dapr (node + bin/run.js). */
   cli: string[]
+  /** The controller-manager's and scheduler's client rate limit (requests a second) for a cluster started here. */
+  harnessQps?: number | undefined
   log: (line: string) => void
 }
 
@@ -44,11 +47,14 @@ export async function openCluster(options: ClusterOptions): Promise<BenchCluster
   let stop = (): Promise<void> => Promise.resolve()
   if (kubeconfig === undefined) {
     const started = Date.now()
+    const qps = options.harnessQps
+    const limits = qps === undefined ? [] : [`--kube-api-qps=${qps}`, `--kube-api-burst=${2 * qps}`]
     const cluster = await startCluster({
       onProgress: (line) => {
         options.log(`cluster: ${line}`)
       },
       timeoutMs: 300_000,
+      extraArgs: {'kube-controller-manager': limits, 'kube-scheduler': limits},
     })
     options.log(`cluster ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${cluster.adminKubeconfig}`)
     kubeconfig = cluster.adminKubeconfig
@@ -128,4 +134,39 @@ export async function ensureDapr(cluster: BenchCluster, options: ClusterOptions)
 /** A proxy in front of the cluster that records every request, for counting what a command asks. */
 export function countingProxy(cluster: BenchCluster): Promise<ApiProxy> {
   return startApiProxy(cluster.kubeconfig, mkdtempSync(path.join(tmpdir(), 'dapr-bench-proxy-')), 'bench-proxy')
+}
+
+/**
+ * Seconds the controller-manager's API requests have waited in its client-side rate limiter (its --kube-api-qps) since
+ * it started, from its metrics; undefined when they cannot be read (a cluster that is not the harness's).
+ */
+export async function controllerManagerThrottling(cluster: BenchCluster): Promise<number | undefined> {
+  try {
+    const runDir = path.dirname(cluster.kubeconfig)
+    const pid = readFileSync(path.join(runDir, 'kube-controller-manager.pid'), 'utf8').trim()
+    const port = /--secure-port=(\d+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '))?.[1]
+    const token = /token: "?([^"\s]+)/.exec(readFileSync(cluster.kubeconfig, 'utf8'))?.[1]
+    if (port === undefined || token === undefined) return undefined
+    const metrics = await new Promise<string>((resolve, reject) => {
+      https
+        .get(
+          `https://127.0.0.1:${port}/metrics`,
+          {headers: {Authorization: `Bearer ${token}`}, rejectUnauthorized: false},
+          (response) => {
+            let body = ''
+            response.on('data', (chunk: Buffer) => (body += chunk.toString()))
+            response.on('end', () => {
+              resolve(body)
+            })
+          },
+        )
+        .on('error', reject)
+    })
+    return [...metrics.matchAll(/^rest_client_rate_limiter_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm)].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    )
+  } catch {
+    return undefined
+  }
 }

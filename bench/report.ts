@@ -126,13 +126,21 @@ export function renderReport(report: Report): string {
       note,
       '',
       ...table(
-        ['how', 'seconds', 'rollouts/s', 'vs sequential kubectl', 'vs xargs -P 20'],
+        [
+          'how',
+          'seconds',
+          'rollouts/s',
+          'vs sequential kubectl',
+          'vs xargs -P 20',
+          'controller-manager rate-limited s',
+        ],
         figures.map((f) => [
           f.name,
           fixed(f.seconds, 1),
           fixed(f.rate, 2),
           sequential ? `${(sequential.seconds / f.seconds).toFixed(2)}×` : '',
           xargs ? `${(xargs.seconds / f.seconds).toFixed(2)}×` : '',
+          fixed(f.throttledSeconds, 0),
         ]),
       ),
       '',

@@ -1,15 +1,14 @@
-// `--restart-apps` side by side with kubectl: the CLI's restartApps (the function behind every --restart-apps) at
-// concurrency 1, 5 and 20, a sequential `kubectl rollout restart` + `kubectl rollout status` loop, the same loop fanned
-// out with `xargs -P 20`, and the harness's own ceiling: every Deployment restarted by one kubectl call and waited for
-// together, which measures how many rollouts a second the controller-manager (and kwok) complete on this machine, so a
-// ratio near it measures the harness and not the CLI.
+// `--restart-apps` side by side with kubectl: `dapr mtls restart-apps -k` (the restarts behind every --restart-apps)
+// at concurrency 1, 5 and 20, a sequential `kubectl rollout restart` + `kubectl rollout status` loop, the same loop
+// fanned out with `xargs -P 20`, and the harness's own ceiling: every Deployment restarted by one kubectl call and
+// waited for together, which measures how many rollouts a second the controller-manager (and kwok) complete on this
+// machine, so a ratio near it measures the harness and not the CLI. The controller-manager's own metrics say how long
+// its requests waited in its client-side rate limiter meanwhile.
 import {execFile} from 'node:child_process'
 import {promisify} from 'node:util'
 
-import {connect} from '../src/lib/kube/client.js'
-import {listDaprWorkloads, restartApps} from '../src/lib/kube/apps.js'
 import {type AppSet, appCount, groupLabel, listApps, waitRolledOut} from './apps.js'
-import type {BenchCluster} from './cluster.js'
+import {type BenchCluster, controllerManagerThrottling} from './cluster.js'
 
 const run = promisify(execFile)
 
@@ -18,6 +17,8 @@ export interface RestartFigure {
   seconds: number
   /** Rollouts completed per second. */
   rate: number
+  /** Seconds the controller-manager's requests waited in its rate limiter during the run, when readable. */
+  throttledSeconds?: number | undefined
 }
 
 /** Waits until the set has rolled out and every replaced pod is gone, so each variant starts from the same state. */
@@ -35,15 +36,20 @@ async function settle(cluster: BenchCluster, set: AppSet, log: (line: string) =>
 }
 
 async function timed(
+  cluster: BenchCluster,
   name: string,
   count: number,
   work: () => Promise<void>,
   log: (line: string) => void,
 ): Promise<RestartFigure> {
+  const throttledBefore = await controllerManagerThrottling(cluster)
   const started = Date.now()
   await work()
   const seconds = (Date.now() - started) / 1000
-  const figure = {name, seconds, rate: count / seconds}
+  const throttledAfter = await controllerManagerThrottling(cluster)
+  const throttledSeconds =
+    throttledBefore === undefined || throttledAfter === undefined ? undefined : throttledAfter - throttledBefore
+  const figure = {name, seconds, rate: count / seconds, throttledSeconds}
   log(`${name}: ${seconds.toFixed(1)} s, ${figure.rate.toFixed(2)} rollouts/s`)
   return figure
 }
@@ -52,6 +58,7 @@ export async function restartFigures(
   cluster: BenchCluster,
   set: AppSet,
   concurrencies: number[],
+  cli: {argv: string[]; env: Record<string, string>},
   log: (line: string) => void,
 ): Promise<RestartFigure[]> {
   const count = appCount(set)
@@ -78,6 +85,7 @@ export async function restartFigures(
   await settle(cluster, set, log)
   figures.push(
     await timed(
+      cluster,
       'harness ceiling: one kubectl call restarts all, then wait for all',
       count,
       async () => {
@@ -100,19 +108,27 @@ export async function restartFigures(
     ),
   )
 
-  const clients = connect({kubeconfig: cluster.kubeconfig})
   for (const concurrency of concurrencies) {
     await settle(cluster, set, log)
+    const [node, ...args] = cli.argv
+    const namespaces = set.namespaces.flatMap((namespace) => ['--app-namespace', namespace])
     figures.push(
       await timed(
-        `dapr restartApps, concurrency ${concurrency}`,
+        cluster,
+        `dapr mtls restart-apps -k --concurrency ${concurrency}`,
         count,
         async () => {
-          const workloads = await listDaprWorkloads(clients, {namespaces: set.namespaces})
-          const outcomes = await restartApps(clients, workloads, {concurrency, timeoutMs: 2 * 60 * 60_000})
-          const failed = outcomes.filter((o) => !o.done)
-          if (failed.length > 0)
-            throw new Error(`${failed.length} restarts did not finish: ${failed[0]?.message ?? ''}`)
+          await run(
+            node ?? 'node',
+            [
+              ...args,
+              ...['mtls', 'restart-apps', '-k', '--kubeconfig', cluster.kubeconfig, ...namespaces],
+              ...['--concurrency', String(concurrency), '--timeout', '7200'],
+            ],
+            {env: {...process.env, ...cli.env}, maxBuffer: 64 * 1024 * 1024},
+          ).catch((error: unknown) => {
+            throw new Error(`dapr mtls restart-apps failed: ${(error as {stderr?: string}).stderr ?? String(error)}`)
+          })
         },
         log,
       ),
@@ -123,6 +139,7 @@ export async function restartFigures(
   const list = (await names()).join('\n') + '\n'
   figures.push(
     await timed(
+      cluster,
       'kubectl rollout restart + rollout status, sequential loop',
       count,
       () => shell(`while read ns name; do sh -c '${restartOne}' _ "$ns" "$name" || exit 1; done`, list),
@@ -132,6 +149,7 @@ export async function restartFigures(
   await settle(cluster, set, log)
   figures.push(
     await timed(
+      cluster,
       'the same kubectl pair, xargs -P 20',
       count,
       () => shell(`xargs -P 20 -L 1 sh -c '${restartOne}' _`, list),

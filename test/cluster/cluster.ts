@@ -30,6 +30,11 @@ export interface StartClusterOptions {
   onProgress?: (message: string) => void
   /** Aborting stops whatever was started and rejects. */
   signal?: AbortSignal
+  /**
+   * More arguments for a component, after the harness's own (the benchmarks raise the controller-manager's client
+   * rate limit with them).
+   */
+  extraArgs?: Partial<Record<Component, string[]>>
 }
 
 export interface RunningCluster {
@@ -51,7 +56,7 @@ export interface ClusterPaths {
 }
 
 const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const
-type Component = (typeof COMPONENTS)[number]
+export type Component = (typeof COMPONENTS)[number]
 const KWOK_STAGES = [
   'node/fast/node-initialize.yaml',
   'node/heartbeat-with-lease/node-heartbeat-with-lease.yaml',
@@ -102,7 +107,8 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
   const progress = options.onProgress ?? (() => undefined)
   const exited = new Map<Component, string>()
   try {
-    return await bootstrap({binDir, runDir, deadline, progress, exited, signal: options.signal})
+    const extraArgs = options.extraArgs ?? {}
+    return await bootstrap({binDir, runDir, deadline, progress, exited, signal: options.signal, extraArgs})
   } catch (error) {
     if (options.signal?.aborted) {
       await stopCluster(runDir)
@@ -133,6 +139,7 @@ interface BootstrapContext {
   progress: (message: string) => void
   exited: Map<Component, string>
   signal: AbortSignal | undefined
+  extraArgs: Partial<Record<Component, string[]>>
 }
 
 async function bootstrap(ctx: BootstrapContext): Promise<RunningCluster> {
@@ -291,7 +298,7 @@ function isReady(node: V1Node): boolean {
 function launch(ctx: BootstrapContext, component: Component, args: string[]): void {
   const log = openSync(path.join(ctx.runDir, `${component}.log`), 'a')
   try {
-    const child = spawn(path.join(ctx.binDir, component), args, {
+    const child = spawn(path.join(ctx.binDir, component), [...args, ...(ctx.extraArgs[component] ?? [])], {
       cwd: ctx.runDir,
       detached: true,
       stdio: ['ignore', log, log],
