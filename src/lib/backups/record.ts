@@ -142,6 +142,16 @@ export function summarizeBundle(bundle: Pick<TrustBundle, 'rootCertPem' | 'issue
   }
 }
 
+/** Pure: a backup's entry, summarized from its bundle; without one (a listing for pruning) nothing is parsed. */
+export function backupEntry(
+  path: string,
+  origin: BackupOrigin,
+  bundle?: Pick<TrustBundle, 'rootCertPem' | 'issuerCertPem'>,
+): BackupEntry {
+  const summary = bundle ? summarizeBundle(bundle) : {rootFingerprint: undefined, issuerNotAfter: undefined}
+  return {path, origin, ...summary}
+}
+
 /** Pure: "https://a:6443, namespace dapr-system" or the directory: where a backup came from, in words. */
 export function describeOrigin(origin: BackupOrigin | BackupScope): string {
   return origin.kind === 'kubernetes'

@@ -10,11 +10,11 @@ import {
   type BackupEntry,
   type BackupOrigin,
   type BackupStore,
+  backupEntry,
   backupsToPrune,
   newestFirst,
   originFromJson,
   originToJson,
-  summarizeBundle,
 } from '../backups/record.js'
 import {bundleFileNames, type TrustBundle} from '../certs/index.js'
 import {describeCause, UserError} from '../errors.js'
@@ -70,8 +70,16 @@ export async function createBackupFolder(backupDir: string, certsDir: string, or
   return folder
 }
 
-/** The backups of one certificates directory, newest first. */
-export async function listCertsDirBackups(backupDir: string, certsDir: string): Promise<BackupEntry[]> {
+/**
+ * The backups of one certificates directory, newest first. `summarize: false` leaves out what reading their
+ * certificates would add (root fingerprint, issuer expiry): pruning needs only the times, and parsing every kept
+ * backup's certificates on every write made a renewal grow with the number of backups.
+ */
+export async function listCertsDirBackups(
+  backupDir: string,
+  certsDir: string,
+  summarize = true,
+): Promise<BackupEntry[]> {
   const parent = certsDirBackupsDir(backupDir, certsDir)
   const resolved = path.resolve(certsDir)
   let names: string[]
@@ -87,18 +95,21 @@ export async function listCertsDirBackups(backupDir: string, certsDir: string): 
     const origin = originFromJson(await fs.readFile(path.join(folder, originFile), 'utf8').catch(() => ''))
     if (origin?.kind !== 'self-hosted' || origin.certsDir !== resolved) continue
     const read = (file: string) => fs.readFile(path.join(folder, file), 'utf8').catch(() => '')
-    const [rootCertPem, issuerCertPem] = await Promise.all([
-      read(bundleFileNames.rootCert),
-      read(bundleFileNames.issuerCert),
-    ])
-    entries.push({path: folder, origin, ...summarizeBundle({rootCertPem, issuerCertPem})})
+    const bundle = async () => {
+      const [rootCertPem, issuerCertPem] = await Promise.all([
+        read(bundleFileNames.rootCert),
+        read(bundleFileNames.issuerCert),
+      ])
+      return {rootCertPem, issuerCertPem}
+    }
+    entries.push(backupEntry(folder, origin, summarize ? await bundle() : undefined))
   }
   return newestFirst(entries)
 }
 
 /** Removes the backups of the directory beyond the newest `keep`; returns the folders removed. */
 export async function pruneCertsDirBackups(backupDir: string, certsDir: string, keep: number): Promise<string[]> {
-  const pruned = backupsToPrune(await listCertsDirBackups(backupDir, certsDir), keep)
+  const pruned = backupsToPrune(await listCertsDirBackups(backupDir, certsDir, false), keep)
   // A backup that cannot be removed stays; pruning never fails a write.
   await Promise.all(pruned.map((e) => fs.rm(e.path, {recursive: true, force: true}).catch(() => undefined)))
   return pruned.map((e) => e.path)

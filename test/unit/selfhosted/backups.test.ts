@@ -5,6 +5,7 @@ import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
+import {generateBundle} from '../../../src/lib/certs/index.js'
 import {UserError} from '../../../src/lib/errors.js'
 import {
   assertBackupsOutside,
@@ -71,6 +72,23 @@ describe('self-hosted backups', () => {
     assert.equal(mode(path.join(newest!.path, 'backup.json')), 0o600)
     assert.equal(mode(newest!.path), 0o700)
     assert.equal(mode(certsDirBackupsDir(root, certs)), 0o700)
+  })
+
+  it('lists the same backups for pruning without reading their certificates', async () => {
+    const policy = {dir: root, writtenBy: 'renew', keep: 10}
+    for (let i = 0; i < 3; i++) {
+      const {bundle: generated} = await generateBundle({namespace: 'dapr-system', validityDays: 30 + i})
+      await writeCertsDir(certs, generated, {backup: policy, now: new Date(Date.UTC(2026, 0, 1, 0, i))})
+    }
+    const summarized = await listCertsDirBackups(root, certs)
+    const bare = await listCertsDirBackups(root, certs, false)
+    assert.equal(summarized.length, 2)
+    assert.deepEqual(
+      bare.map((e) => [e.path, e.origin.time.toISOString()]),
+      summarized.map((e) => [e.path, e.origin.time.toISOString()]),
+    )
+    assert.ok(summarized.every((e) => e.rootFingerprint !== undefined && e.issuerNotAfter !== undefined))
+    assert.ok(bare.every((e) => e.rootFingerprint === undefined && e.issuerNotAfter === undefined))
   })
 
   it("moves <certs-dir>/backups out at the next write and says so; the moved ones are listed as this directory's", async () => {
