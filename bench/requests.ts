@@ -30,11 +30,12 @@ export async function countRequests(
   cluster: BenchCluster,
   argv: string[],
   env: Record<string, string>,
+  okExitCodes = [0, 3],
 ): Promise<RequestCount> {
   const proxy = await countingProxy(cluster)
   try {
     const code = await runCli([...argv, '--kubeconfig', proxy.kubeconfig], env)
-    if (code !== 0 && code !== 3) throw new Error(`${argv.join(' ')} exited ${code} through the counting proxy`)
+    if (!okExitCodes.includes(code)) throw new Error(`${argv.join(' ')} exited ${code} through the counting proxy`)
     await proxy.settled()
     const groups = new Map<string, {count: number; paged: boolean}>()
     let pagedLists = 0
