@@ -18,8 +18,13 @@ export class Terminal {
     const terminal = new Terminal()
     // A script file, so no outer shell expands $? or quotes; the shell stays after the command, so its last screen and
     // exit code can still be read.
-    writeFileSync(terminal.script, `${command}\necho "[exit $?]"\nsleep 60\n`)
-    const env = Object.entries({TERM: 'xterm-256color', ...options.env}).flatMap(([k, v]) => ['-e', `${k}=${v}`])
+    // A person at a terminal, not the CI job that runs the tests: variables that turn prompts and colours off are
+    // cleared first, then the given environment is set.
+    const exports = Object.entries({TERM: 'xterm-256color', ...options.env})
+      .map(([k, v]) => `export ${k}='${v.replaceAll("'", "'\\''")}'\n`)
+      .join('')
+    const cleared = 'unset CI FORCE_COLOR NO_COLOR DAPR_MTLS_KEY_PASSPHRASE\n'
+    writeFileSync(terminal.script, `${cleared}${exports}${command}\necho "[exit $?]"\nsleep 60\n`)
     await execa('tmux', [
       'new-session',
       '-d',
@@ -29,7 +34,6 @@ export class Terminal {
       '24',
       '-s',
       terminal.name,
-      ...env,
       ...(options.cwd ? ['-c', options.cwd] : []),
       `bash --norc --noprofile ${terminal.script}`,
     ])

@@ -509,6 +509,34 @@ describe('validateBundle', () => {
       const close = validateBundle(opensslBundle({prefix: 'close-', rootDays: 100, issuerDays: 99}))
       assert.deepEqual(rulesOf(close.warnings), [['expiry-overlap', 'issuer.crt']])
     })
+
+    it('when the issuer outlives its root by seconds, as two certificates made one after the other do', () => {
+      // OpenSSL's YYYYMMDDHHMMSSZ, `ms` from a fixed end 100 days away.
+      const end = Date.now() + 100 * 86_400_000
+      const at = (ms: number) => new Date(Math.floor((end + ms) / 1000) * 1000).toISOString().replace(/[-:T]|\.\d{3}/g, '')
+      const start = at(-200 * 86_400_000)
+      const bundle = (prefix: string, issuerOutlivesBy: number): TrustBundle => {
+        dir.key(`${prefix}root.key`, 'ec-p256')
+        dir.root(`${prefix}ca.crt`, {key: `${prefix}root.key`, subject: '/O=root', startDate: start, endDate: at(0)})
+        dir.key(`${prefix}issuer.key`, 'ec-p256')
+        dir.signed(`${prefix}issuer.crt`, {
+          key: `${prefix}issuer.key`,
+          subject: '/O=issuer',
+          startDate: start,
+          endDate: at(issuerOutlivesBy),
+          caCert: `${prefix}ca.crt`,
+          caKey: `${prefix}root.key`,
+        })
+        const read = (file: string) => dir.read(`${prefix}${file}`)
+        return {rootCertPem: read('ca.crt'), issuerCertPem: read('issuer.crt'), issuerKeyPem: read('issuer.key')}
+      }
+      const seconds = validateBundle(bundle('seconds-', 2000))
+      assert.deepEqual(seconds.errors, [])
+      assert.deepEqual(rulesOf(seconds.warnings), [['expiry-overlap', 'issuer.crt']])
+      // Negative control: two hours later is an issuer that outlives its root.
+      const hours = validateBundle(bundle('hours-', 2 * 3_600_000))
+      assert.deepEqual(rulesOf(hours.errors), [['issuer-within-anchor', 'issuer.crt']])
+    })
   })
 })
 
