@@ -40,6 +40,9 @@ const vendors = {
 rmSync(dist, {recursive: true, force: true})
 mkdirSync(path.join(dist, 'vendor'), {recursive: true})
 
+/** What every CommonJS bundle of dist/ is built with. */
+const commonJsBundle = {bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, sourcemap: true}
+
 const isIdentifier = (name) => /^[A-Za-z_$][\w$]*$/.test(name)
 
 /**
@@ -166,12 +169,7 @@ async function buildVendor(name, pkg, used) {
             sourcefile: `vendor-${name}.mjs`,
           },
     outfile: path.join(dist, 'vendor', `${name}.cjs`),
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    sourcemap: true,
+    ...commonJsBundle,
     sourcesContent: false,
     // oclif reads TypeScript only to run a plugin from its sources, which an installed CLI never does.
     external: ['typescript'],
@@ -219,12 +217,7 @@ await build({
   outbase: 'src',
   outdir: 'dist/app',
   outExtension: {'.js': '.cjs'},
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  sourcemap: true,
+  ...commonJsBundle,
   plugins: [vendorImports],
   logLevel: 'warning',
 })
