@@ -513,7 +513,8 @@ describe('validateBundle', () => {
     it('when the issuer outlives its root by seconds, as two certificates made one after the other do', () => {
       // OpenSSL's YYYYMMDDHHMMSSZ, `ms` from a fixed end 100 days away.
       const end = Date.now() + 100 * 86_400_000
-      const at = (ms: number) => new Date(Math.floor((end + ms) / 1000) * 1000).toISOString().replace(/[-:T]|\.\d{3}/g, '')
+      const at = (ms: number) =>
+        new Date(Math.floor((end + ms) / 1000) * 1000).toISOString().replace(/[-:T]|\.\d{3}/g, '')
       const start = at(-200 * 86_400_000)
       const bundle = (prefix: string, issuerOutlivesBy: number): TrustBundle => {
         dir.key(`${prefix}root.key`, 'ec-p256')
