@@ -9,7 +9,7 @@ import YAML from 'yaml'
 
 import {freePorts} from '../helpers/ports.js'
 import {daprBinaries} from './binaries.js'
-import {httpStatus, launch, type ProcessHandle, untilReady} from './process.js'
+import {httpStatus, launch, type LaunchedProcess, type ProcessHandle, untilReady} from './process.js'
 
 export interface StartDaprdOptions {
   appId: string
@@ -70,6 +70,31 @@ function defaultNameResolutionFile(): string {
   return sharedNameResolutionFile
 }
 
+// daprd that share a sqlite name-resolution file start one after the other: each runs the resolver's migrations on
+// it at start, two at the same moment can collide, and daprd only logs a name resolution that failed to start, then
+// answers every invocation with 500. The next one is launched once the last one says its name resolution is up (or
+// after 20 s, or when it exits).
+const nameResolutionTurns = new Map<string, Promise<void>>()
+
+/** Waits for the file's turn; the function it returns ends the turn once `launched` is up (at once without one). */
+async function nameResolutionTurn(file: string | undefined): Promise<(launched?: LaunchedProcess) => void> {
+  if (file === undefined) return () => {}
+  const previous = nameResolutionTurns.get(file) ?? Promise.resolve()
+  let release = (): void => {}
+  const turn = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  nameResolutionTurns.set(
+    file,
+    previous.then(() => turn),
+  )
+  await previous
+  return (launched) => {
+    if (launched === undefined) release()
+    else launched.waitForLog(/Initialized name resolution to/, 20_000).then(release, release)
+  }
+}
+
 export async function startDaprd(options: StartDaprdOptions): Promise<DaprdProcess> {
   const {daprd} = await daprBinaries()
   const runDir = await mkdtemp(path.join(os.tmpdir(), `dapr-mtls-daprd-${options.appId}-`))
@@ -77,38 +102,44 @@ export async function startDaprd(options: StartDaprdOptions): Promise<DaprdProce
     const [httpPort, grpcPort, internalGrpcPort, metricsPort] = await freePorts(4)
     const trustDomain = options.controlPlaneTrustDomain ?? 'cluster.local'
     const configFile = options.configFile ?? path.join(runDir, 'config.yaml')
-    if (options.configFile === undefined) {
-      await writeFile(
-        configFile,
-        daprdConfiguration(options.nameResolutionFile ?? defaultNameResolutionFile(), options),
-      )
-    }
+    // The file of our Configuration; one the test brings names its own name resolution.
+    const nameResolutionFile =
+      options.configFile === undefined ? (options.nameResolutionFile ?? defaultNameResolutionFile()) : undefined
+    if (nameResolutionFile !== undefined) await writeFile(configFile, daprdConfiguration(nameResolutionFile, options))
     const resourcesPath = options.resourcesPath ?? path.join(runDir, 'resources')
     if (options.resourcesPath === undefined) await mkdir(resourcesPath)
-    const launched = launch({
-      name: `daprd-${options.appId}`,
-      command: daprd,
-      args: [
-        `--app-id=${options.appId}`,
-        `--dapr-http-port=${httpPort}`,
-        `--dapr-grpc-port=${grpcPort}`,
-        `--dapr-internal-grpc-port=${internalGrpcPort}`,
-        `--metrics-port=${metricsPort}`,
-        '--dapr-listen-addresses=127.0.0.1',
-        '--enable-mtls',
-        `--sentry-address=${options.sentryAddress}`,
-        `--control-plane-trust-domain=${trustDomain}`,
-        `--config=${configFile}`,
-        `--resources-path=${resourcesPath}`,
-        // No placement or scheduler: these tests use no actors, workflows or jobs.
-        '--placement-host-address=',
-        '--scheduler-host-address=',
-        ...(options.appPort === undefined ? [] : [`--app-port=${options.appPort}`]),
-        ...(options.extraArgs ?? []),
-      ],
-      runDir,
-      env: {DAPR_TRUST_ANCHORS: options.trustAnchors, NAMESPACE: options.namespace ?? 'default', ...options.env},
-    })
+    const endTurn = await nameResolutionTurn(nameResolutionFile)
+    let launched: LaunchedProcess
+    try {
+      launched = launch({
+        name: `daprd-${options.appId}`,
+        command: daprd,
+        args: [
+          `--app-id=${options.appId}`,
+          `--dapr-http-port=${httpPort}`,
+          `--dapr-grpc-port=${grpcPort}`,
+          `--dapr-internal-grpc-port=${internalGrpcPort}`,
+          `--metrics-port=${metricsPort}`,
+          '--dapr-listen-addresses=127.0.0.1',
+          '--enable-mtls',
+          `--sentry-address=${options.sentryAddress}`,
+          `--control-plane-trust-domain=${trustDomain}`,
+          `--config=${configFile}`,
+          `--resources-path=${resourcesPath}`,
+          // No placement or scheduler: these tests use no actors, workflows or jobs.
+          '--placement-host-address=',
+          '--scheduler-host-address=',
+          ...(options.appPort === undefined ? [] : [`--app-port=${options.appPort}`]),
+          ...(options.extraArgs ?? []),
+        ],
+        runDir,
+        env: {DAPR_TRUST_ANCHORS: options.trustAnchors, NAMESPACE: options.namespace ?? 'default', ...options.env},
+      })
+    } catch (error) {
+      endTurn()
+      throw error
+    }
+    endTurn(launched)
     const base = `http://127.0.0.1:${httpPort}`
     return {
       appId: options.appId,

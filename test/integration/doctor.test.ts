@@ -111,6 +111,7 @@ describe('dapr mtls doctor -k', function () {
         'expiry-overlap',
         'sentry-keys',
         'ownership',
+        'rotation',
         'sidecars',
         'access',
       ],

@@ -200,8 +200,12 @@ describe('real Dapr harness', function () {
       const without = track(await startDaprd({...common, appId: 'plain'}))
       await Promise.all([withPipeline.ready(), without.ready()])
 
-      assert.equal((await withPipeline.invoke('orders', 'through-pipeline')).status, 200)
-      assert.equal((await without.invoke('plain', 'without-pipeline')).status, 200)
+      const invoke = async (daprd: typeof without, method: string) => {
+        const response = await daprd.invoke(daprd.appId, method)
+        assert.equal(response.status, 200, `${daprd.appId}: ${response.body}\n${daprd.logs().slice(-3000)}`)
+      }
+      await invoke(withPipeline, 'through-pipeline')
+      await invoke(without, 'without-pipeline')
       const tokenOf = (url: string) => app.requests.find((request) => request.url === url)?.headers['x-token']
       assert.equal(tokenOf('/through-pipeline'), 'Bearer tok-123')
       assert.equal(tokenOf('/without-pipeline'), undefined)
