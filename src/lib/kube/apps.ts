@@ -4,7 +4,7 @@
 import type {V1DaemonSet, V1Deployment, V1Pod, V1StatefulSet} from '@kubernetes/client-node'
 
 import type {KubeClients} from './client.js'
-import {call, type RequestOptions} from './request.js'
+import {call, type CallOptions, type RequestOptions} from './request.js'
 import {type NamespacedWorkload, type RestartOutcome, restartWorkload, type TemplatePatch} from './restart.js'
 import {formatWorkload} from './workload-names.js'
 
@@ -12,7 +12,7 @@ export {formatWorkload, parseWorkload} from './workload-names.js'
 
 export const daprEnabledAnnotation = 'dapr.io/enabled'
 export const sidecarContainerName = 'daprd'
-const pageSize = 500
+const pageSize = 100
 
 /** The truthy values of dapr/kit's IsTruthy, which the injector uses for dapr.io/enabled (case-insensitive). */
 export function isTruthy(value: string | undefined): boolean {
@@ -54,6 +54,7 @@ async function* listInScope<T>(
   resource: string,
   scope: AppScope,
   list: (namespace: string | undefined) => Lister<T>,
+  callOptions: CallOptions = {},
 ): AsyncGenerator<T> {
   const namespaces = scope.namespaces ?? []
   for (const namespace of namespaces.length === 0 ? [undefined] : namespaces) {
@@ -64,6 +65,7 @@ async function* listInScope<T>(
         clients,
         {verb: 'list', resource, ...(namespace ? {namespace} : {})},
         (options) => lister({limit: pageSize, ...(next ? {_continue: next} : {})}, options),
+        callOptions,
       )
       yield* page.items
       next = page.metadata?._continue || undefined
@@ -184,11 +186,15 @@ export function sidecarOf(pod: V1Pod): SidecarPod | undefined {
   }
 }
 
-/** Every running pod in the scope (not finished, not being deleted), each turned into a T by `pick`, a page at a time. */
+/**
+ * Every running pod in the scope (not finished, not being deleted), each turned into a T by `pick`, a page at a time.
+ * `fields` keeps, of each pod as the API sends it, what `pick` reads, before the client builds its models.
+ */
 export async function listRunningPods<T>(
   clients: KubeClients,
   scope: AppScope,
   pick: (pod: V1Pod) => T | undefined,
+  fields?: (pod: PodJson) => PodJson,
 ): Promise<T[]> {
   const found: T[] = []
   const fieldSelector = 'status.phase!=Succeeded,status.phase!=Failed'
@@ -200,6 +206,7 @@ export async function listRunningPods<T>(
       namespace
         ? clients.core.listNamespacedPod({namespace, fieldSelector, ...page}, options)
         : clients.core.listPodForAllNamespaces({fieldSelector, ...page}, options),
+    fields ? {rewriteBody: (body) => ({...(body as PodListJson), items: (body as PodListJson).items.map(fields)})} : {},
   )) {
     if (pod.metadata?.deletionTimestamp) continue
     const picked = pick(pod)
@@ -208,9 +215,46 @@ export async function listRunningPods<T>(
   return found
 }
 
+/** A pod as the API sends it, as far as sidecarOf reads it. */
+export interface PodJson {
+  metadata?: Pick<NonNullable<V1Pod['metadata']>, 'name' | 'namespace' | 'ownerReferences' | 'labels'> & {
+    deletionTimestamp?: string
+    creationTimestamp?: string
+  }
+  spec?: {containers: {name: string; env?: {name: string; value?: string}[]}[]}
+  status?: {startTime?: string}
+}
+
+interface PodListJson {
+  items: PodJson[]
+}
+
+/**
+ * Pure: of a pod as the API sends it, what sidecarOf reads: a page of 500 injected pods is megabytes of JSON, and the
+ * client's models of all of it took more memory than the rest of a command.
+ */
+export function sidecarFields(pod: PodJson): PodJson {
+  const {metadata = {}, spec, status} = pod
+  const hash = metadata.labels?.['pod-template-hash']
+  const daprd = spec?.containers.find((c) => c.name === sidecarContainerName)
+  const anchors = daprd?.env?.filter((e) => e.name === 'DAPR_TRUST_ANCHORS')
+  return {
+    metadata: {
+      name: metadata.name,
+      namespace: metadata.namespace,
+      ownerReferences: metadata.ownerReferences,
+      ...(hash === undefined ? {} : {labels: {'pod-template-hash': hash}}),
+      ...(metadata.deletionTimestamp ? {deletionTimestamp: metadata.deletionTimestamp} : {}),
+      ...(metadata.creationTimestamp ? {creationTimestamp: metadata.creationTimestamp} : {}),
+    },
+    spec: {containers: daprd ? [{name: daprd.name, ...(anchors ? {env: anchors} : {})}] : []},
+    ...(status?.startTime ? {status: {startTime: status.startTime}} : {}),
+  }
+}
+
 /** Every running pod with a daprd container, read a page at a time. */
 export function listSidecarPods(clients: KubeClients, scope: AppScope = {}): Promise<SidecarPod[]> {
-  return listRunningPods(clients, scope, sidecarOf)
+  return listRunningPods(clients, scope, sidecarOf, sidecarFields)
 }
 
 export interface AppRestartOptions {

@@ -3,7 +3,7 @@
 // once into a user-facing error (errors.ts).
 import https from 'node:https'
 
-import {type ConfigurationOptions, Observable, type RequestContext} from '@kubernetes/client-node'
+import {type ConfigurationOptions, Observable, type RequestContext, ResponseContext} from '@kubernetes/client-node'
 
 import {type ApiAction, ApiError, type ClusterIdentity, describeAction, isNotFound, toUserError} from './errors.js'
 
@@ -34,10 +34,24 @@ function sharedAgent(cluster: ClusterIdentity, agent: Agent): Agent {
   return shared
 }
 
+/** A successful response with its JSON body passed through `rewrite`, before client-node builds its models of it. */
+async function rewriteResponse(
+  context: ResponseContext,
+  rewrite: (body: unknown) => unknown,
+): Promise<ResponseContext> {
+  if (context.httpStatusCode !== 200) return context
+  const text = JSON.stringify(rewrite(JSON.parse(await context.body.text())))
+  return new ResponseContext(context.httpStatusCode, context.headers, {
+    text: () => Promise.resolve(text),
+    binary: () => Promise.resolve(Buffer.from(text)),
+  })
+}
+
 function requestOptions(
   cluster: ClusterIdentity,
   signal: AbortSignal,
   headers: Record<string, string>,
+  rewriteBody: ((body: unknown) => unknown) | undefined,
 ): RequestOptions {
   return {
     middleware: [
@@ -49,7 +63,8 @@ function requestOptions(
           for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value)
           return new Observable(Promise.resolve(context))
         },
-        post: (context) => new Observable(Promise.resolve(context)),
+        post: (context) =>
+          new Observable(rewriteBody ? rewriteResponse(context, rewriteBody) : Promise.resolve(context)),
       },
     ],
     middlewareMergeStrategy: 'append',
@@ -63,6 +78,11 @@ export interface CallOptions {
   headers?: Record<string, string>
   /** Cancels the request early (Ctrl-C while waiting for a rollout). */
   signal?: AbortSignal | undefined
+  /**
+   * Rewrites the JSON body of a successful response before client-node builds its models: a list trimmed to the
+   * fields the caller reads, so a page of large objects is not held twice as models nobody reads.
+   */
+  rewriteBody?: (body: unknown) => unknown
 }
 
 /** A request cancelled by its caller's signal, not by its time bound. */
@@ -91,7 +111,7 @@ export async function call<T>(
   options.signal?.addEventListener('abort', cancel, {once: true})
   try {
     if (options.signal?.aborted) throw new RequestCancelledError()
-    return await request(requestOptions(cluster, controller.signal, options.headers ?? {}))
+    return await request(requestOptions(cluster, controller.signal, options.headers ?? {}, options.rewriteBody))
   } catch (error) {
     if (options.signal?.aborted) throw new RequestCancelledError()
     if (controller.signal.aborted) {
