@@ -14,7 +14,7 @@
 // --harness-qps raises the client rate limit of the cluster's controller-manager and scheduler (default 20 and 50
 // requests a second), which caps how many rollouts a second the harness completes; only for a cluster started here.
 import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
@@ -238,15 +238,10 @@ async function clusterCommands(cluster: BenchCluster): Promise<void> {
   )
 }
 
-function cliHasCommand(id: string): boolean {
-  const manifest = JSON.parse(readFileSync(path.join(root, 'oclif.manifest.json'), 'utf8')) as {
-    commands: Record<string, unknown>
-  }
-  return id in manifest.commands
-}
-
 async function scale(cluster: BenchCluster): Promise<void> {
   const set = appSet('scale', Number(flags.namespaces), Number(flags.apps))
+  // What doctor needs before the apps: the memory its scan adds is the difference.
+  await doctorFigure(cluster, await daprApps(cluster))
   await ensureApps(cluster, set, log)
   const apps = await daprApps(cluster)
   log(`at scale: ${apps} Dapr-enabled Deployments in ${set.namespaces.length} namespaces`)
@@ -269,31 +264,37 @@ async function scale(cluster: BenchCluster): Promise<void> {
         `with ${apps}: ${small.requests.total === statusFigure.requests.total ? 'the same number, as DESIGN.md asks' : '**not the same**'}.`,
     )
   }
-  if (cliHasCommand('mtls:doctor')) {
-    const doctor: Command & {display: string} = {
-      name: `dapr mtls doctor -k (${apps} apps)`,
-      display: `dapr mtls doctor -k (${apps} apps)`,
-      argv: dapr('mtls', 'doctor', '-k', ...k),
-      env,
-      okExitCodes: [0, 3, 4],
-    }
-    const timings = await timeInTurn([doctor], Math.max(3, Math.ceil(runs / 2)))
-    const timing = timings.get(doctor.name) as Timing
-    figures.push({
-      section: 'scale',
-      name: doctor.name,
-      command: doctor.display,
-      ms: timing.median,
-      minMs: timing.min,
-      peakMb: timing.peakMb,
-      requests: await countRequests(cluster, dapr('mtls', 'doctor', '-k'), env, [0, 3, 4]),
-    })
-  } else {
-    skipped.push(
-      '`dapr mtls doctor -k` at scale: this build has no doctor command yet (it is being built on another branch); ' +
-        'the bench measures it (wall time, requests, pagination, peak memory) as soon as `mtls:doctor` is in oclif.manifest.json.',
+  await doctorFigure(cluster, apps)
+  const [before, after] = figures.filter((f) => f.command.startsWith('dapr mtls doctor -k'))
+  if (before?.peakMb !== undefined && after?.peakMb !== undefined) {
+    notes.push(
+      `doctor -k peaks at ${before.peakMb.toFixed(0)} MB with ${before.command.match(/\((\d+) apps\)/)?.[1]} apps and ` +
+        `${after.peakMb.toFixed(0)} MB with ${apps}: its paginated pod scan adds ${(after.peakMb - before.peakMb).toFixed(0)} MB; ` +
+        'the rest is Node, oclif and the Kubernetes client, loaded by every cluster command.',
     )
   }
+}
+
+/** `mtls doctor -k` with the apps in the cluster now: wall time, peak memory and the requests of its paginated scan. */
+async function doctorFigure(cluster: BenchCluster, apps: number): Promise<void> {
+  const doctor: Command & {display: string} = {
+    name: `dapr mtls doctor -k (${apps} apps)`,
+    display: `dapr mtls doctor -k (${apps} apps)`,
+    argv: dapr('mtls', 'doctor', '-k', '--kubeconfig', cluster.kubeconfig),
+    env,
+    okExitCodes: [0, 3, 4],
+  }
+  const timings = await timeInTurn([doctor], Math.max(3, Math.ceil(runs / 2)))
+  const timing = timings.get(doctor.name) as Timing
+  figures.push({
+    section: 'scale',
+    name: doctor.name,
+    command: doctor.display,
+    ms: timing.median,
+    minMs: timing.min,
+    peakMb: timing.peakMb,
+    requests: await countRequests(cluster, dapr('mtls', 'doctor', '-k'), env, [0, 3, 4]),
+  })
 }
 
 async function restart(cluster: BenchCluster): Promise<Report['restart']> {
@@ -332,6 +333,12 @@ async function profiles(cluster: BenchCluster | undefined): Promise<void> {
     {name: 'dapr --version', figure: 'dapr --version', argv: dapr('--version'), env},
     {name: 'dapr --help', figure: 'dapr --help', argv: dapr('--help'), env},
     {name: 'dapr mtls expiry', figure: 'dapr mtls expiry', argv: dapr('mtls', 'expiry', '--certs-dir', certsDir), env},
+    {
+      name: 'dapr mtls renew-certificate',
+      figure: 'dapr mtls renew-certificate',
+      argv: dapr('mtls', 'renew-certificate', '--certs-dir', certsDir),
+      env,
+    },
     ...(cluster
       ? [{name: 'dapr status -k', figure: 'dapr status -k', argv: dapr('status', '-k', ...k), env, okExitCodes: [0, 3]}]
       : []),
