@@ -125,13 +125,13 @@ async function readBackup(file: string): Promise<ParsedBackup> {
 
 /**
  * The backups of one bundle in `dir`, newest first; files of other clusters, namespaces or tools are skipped.
- * `summarize: false` leaves out what reading their certificates would add (pruning needs only the times).
+ * `summaries: false` leaves out what reading their certificates would add (pruning needs only the times).
  */
 export async function listBackupFiles(
   dir: string,
   scope: Extract<BackupScope, {kind: 'kubernetes'}>,
   keys: TrustBundleKeys,
-  summarize = true,
+  {summaries = true}: {summaries?: boolean} = {},
 ): Promise<BackupEntry[]> {
   let names: string[]
   try {
@@ -146,7 +146,7 @@ export async function listBackupFiles(
     const backup = await readBackup(file).catch(() => undefined)
     if (backup?.origin === undefined || !inScope(backup.origin, scope)) continue
     const bundle = backup.secret ? bundleOfSecret(backup.secret, keys) : {rootCertPem: '', issuerCertPem: ''}
-    entries.push(backupEntry(file, backup.origin, summarize ? bundle : undefined))
+    entries.push(backupEntry(file, backup.origin, summaries ? bundle : undefined))
   }
   return newestFirst(entries)
 }
@@ -182,7 +182,7 @@ export async function writeBackupFile(
   }
   policy.events?.saved?.(file)
   const scope = {kind: 'kubernetes', server: cluster.server, namespace: cluster.namespace} as const
-  const pruned = backupsToPrune(await listBackupFiles(policy.dir, scope, keys, false), policy.keep)
+  const pruned = backupsToPrune(await listBackupFiles(policy.dir, scope, keys, {summaries: false}), policy.keep)
   // A backup that cannot be removed stays; pruning never stops a write.
   await Promise.all(pruned.map((entry) => fs.rm(entry.path, {force: true}).catch(() => undefined)))
   if (pruned.length > 0)

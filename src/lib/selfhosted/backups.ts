@@ -70,15 +70,25 @@ export async function createBackupFolder(backupDir: string, certsDir: string, or
   return folder
 }
 
+/** The certificates a backup folder holds, as far as its entry summarizes them ('' for a file that is missing). */
+async function backedUpCertificates(folder: string): Promise<{rootCertPem: string; issuerCertPem: string}> {
+  const read = (file: string) => fs.readFile(path.join(folder, file), 'utf8').catch(() => '')
+  const [rootCertPem, issuerCertPem] = await Promise.all([
+    read(bundleFileNames.rootCert),
+    read(bundleFileNames.issuerCert),
+  ])
+  return {rootCertPem, issuerCertPem}
+}
+
 /**
- * The backups of one certificates directory, newest first. `summarize: false` leaves out what reading their
+ * The backups of one certificates directory, newest first. `summaries: false` leaves out what reading their
  * certificates would add (root fingerprint, issuer expiry): pruning needs only the times, and parsing every kept
  * backup's certificates on every write made a renewal grow with the number of backups.
  */
 export async function listCertsDirBackups(
   backupDir: string,
   certsDir: string,
-  summarize = true,
+  {summaries = true}: {summaries?: boolean} = {},
 ): Promise<BackupEntry[]> {
   const parent = certsDirBackupsDir(backupDir, certsDir)
   const resolved = path.resolve(certsDir)
@@ -94,22 +104,14 @@ export async function listCertsDirBackups(
     const folder = path.join(parent, name)
     const origin = originFromJson(await fs.readFile(path.join(folder, originFile), 'utf8').catch(() => ''))
     if (origin?.kind !== 'self-hosted' || origin.certsDir !== resolved) continue
-    const read = (file: string) => fs.readFile(path.join(folder, file), 'utf8').catch(() => '')
-    const bundle = async () => {
-      const [rootCertPem, issuerCertPem] = await Promise.all([
-        read(bundleFileNames.rootCert),
-        read(bundleFileNames.issuerCert),
-      ])
-      return {rootCertPem, issuerCertPem}
-    }
-    entries.push(backupEntry(folder, origin, summarize ? await bundle() : undefined))
+    entries.push(backupEntry(folder, origin, summaries ? await backedUpCertificates(folder) : undefined))
   }
   return newestFirst(entries)
 }
 
 /** Removes the backups of the directory beyond the newest `keep`; returns the folders removed. */
 export async function pruneCertsDirBackups(backupDir: string, certsDir: string, keep: number): Promise<string[]> {
-  const pruned = backupsToPrune(await listCertsDirBackups(backupDir, certsDir, false), keep)
+  const pruned = backupsToPrune(await listCertsDirBackups(backupDir, certsDir, {summaries: false}), keep)
   // A backup that cannot be removed stays; pruning never fails a write.
   await Promise.all(pruned.map((e) => fs.rm(e.path, {recursive: true, force: true}).catch(() => undefined)))
   return pruned.map((e) => e.path)

@@ -81,7 +81,7 @@ describe('self-hosted backups', () => {
       await writeCertsDir(certs, generated, {backup: policy, now: new Date(Date.UTC(2026, 0, 1, 0, i))})
     }
     const summarized = await listCertsDirBackups(root, certs)
-    const bare = await listCertsDirBackups(root, certs, false)
+    const bare = await listCertsDirBackups(root, certs, {summaries: false})
     assert.equal(summarized.length, 2)
     assert.deepEqual(
       bare.map((e) => [e.path, e.origin.time.toISOString()]),
