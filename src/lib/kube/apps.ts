@@ -215,9 +215,12 @@ export async function listRunningPods<T>(
   return found
 }
 
-/** A pod as the API sends it, as far as sidecarOf reads it. */
+/** A pod as the API sends it, as far as the pod scans read it. */
 export interface PodJson {
-  metadata?: Pick<NonNullable<V1Pod['metadata']>, 'name' | 'namespace' | 'ownerReferences' | 'labels'> & {
+  metadata?: Pick<
+    NonNullable<V1Pod['metadata']>,
+    'name' | 'namespace' | 'ownerReferences' | 'labels' | 'annotations'
+  > & {
     deletionTimestamp?: string
     creationTimestamp?: string
   }
@@ -250,6 +253,11 @@ export function sidecarFields(pod: PodJson): PodJson {
     spec: {containers: daprd ? [{name: daprd.name, ...(anchors ? {env: anchors} : {})}] : []},
     ...(status?.startTime ? {status: {startTime: status.startTime}} : {}),
   }
+}
+
+/** Pure: of a pod as the API sends it, its metadata only, for scans that read nothing else. */
+export function metadataFields(pod: PodJson): PodJson {
+  return pod.metadata === undefined ? {} : {metadata: pod.metadata}
 }
 
 /** Every running pod with a daprd container, read a page at a time. */

@@ -11,7 +11,15 @@ import {
   tokenKey,
 } from '../tokens/kinds.js'
 import type {TemplateContainer, TokenCluster, TokenPod, TokenSecret, TokenWorkload} from '../tokens/model.js'
-import {isTruthy, listDaprWorkloads, listRunningPods, listWorkloads, podOwner, restartApps} from './apps.js'
+import {
+  isTruthy,
+  listDaprWorkloads,
+  listRunningPods,
+  listWorkloads,
+  metadataFields,
+  podOwner,
+  restartApps,
+} from './apps.js'
 import type {KubeClients} from './client.js'
 import {isNotFound} from './errors.js'
 import {call, callOptional} from './request.js'
@@ -145,7 +153,7 @@ export function tokenCluster(clients: KubeClients): TokenCluster {
     },
 
     listPods(namespace) {
-      return listRunningPods(clients, {namespaces: [namespace]}, tokenPodOf)
+      return listRunningPods(clients, {namespaces: [namespace]}, tokenPodOf, metadataFields)
     },
 
     roll(workloads, patchOf, options) {

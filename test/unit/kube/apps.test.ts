@@ -7,6 +7,7 @@ import {UsageError} from '../../../src/lib/errors.js'
 import {
   formatWorkload,
   isTruthy,
+  metadataFields,
   parseWorkload,
   type PodJson,
   podOwner,
@@ -14,6 +15,7 @@ import {
   sidecarOf,
 } from '../../../src/lib/kube/apps.js'
 import {daemonSetRolloutState} from '../../../src/lib/kube/rollout.js'
+import {tokenPodOf} from '../../../src/lib/kube/tokens.js'
 
 const pod = (owner: {kind: string; name: string} | undefined, labels: Record<string, string> = {}): V1Pod => ({
   metadata: {
@@ -69,39 +71,40 @@ describe('Dapr-enabled applications', () => {
     assert.equal(sidecarOf({metadata: {name: 'x'}, spec: {containers: [{name: 'app'}]}}), undefined)
   })
 
-  it('keeps of a pod as the API sends it exactly what the sidecar scan reads, and little else', () => {
-    const injected = (owner: {kind: string; name: string} | undefined, containers: string[]) => ({
-      metadata: {
-        name: 'checkout-7d9f8b6c5-x2x4z',
-        namespace: 'apps',
-        labels: {app: 'checkout', 'pod-template-hash': '7d9f8b6c5'},
-        annotations: {'dapr.io/enabled': 'true', 'dapr.io/app-id': 'checkout'},
-        creationTimestamp: '2026-11-30T01:00:00Z',
-        ownerReferences: owner ? [{apiVersion: 'apps/v1', ...owner, uid: 'u', controller: true}] : undefined,
-      },
-      spec: {
-        containers: containers.map((name) => ({
-          name,
-          image: `${name}:1`,
-          args: ['--mode', 'kubernetes', '--app-id', 'checkout'],
-          env: [
-            {name: 'NAMESPACE', value: 'apps'},
-            {name: 'DAPR_TRUST_ANCHORS', value: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'},
-          ],
-        })),
-        volumes: [{name: 'dapr-identity-token', projected: {sources: []}}],
-      },
-      status: {phase: 'Running', startTime: '2026-11-30T01:00:02Z', podIP: '10.0.0.1'},
-    })
-    // The same JSON through client-node's model, as the list gives it to sidecarOf.
-    const asModel = (json: PodJson | ReturnType<typeof injected>): V1Pod => {
-      const model = JSON.parse(JSON.stringify(json)) as V1Pod & {status?: {startTime?: unknown}}
-      if (typeof model.status?.startTime === 'string') model.status.startTime = new Date(model.status.startTime)
-      if (typeof model.metadata?.creationTimestamp === 'string') {
-        model.metadata.creationTimestamp = new Date(model.metadata.creationTimestamp)
-      }
-      return model
+  // A pod as the API sends it, with what injection and scheduling add, and the same JSON as client-node's model.
+  const injected = (owner: {kind: string; name: string} | undefined, containers: string[]) => ({
+    metadata: {
+      name: 'checkout-7d9f8b6c5-x2x4z',
+      namespace: 'apps',
+      labels: {app: 'checkout', 'pod-template-hash': '7d9f8b6c5'},
+      annotations: {'dapr.io/enabled': 'true', 'dapr.io/app-id': 'checkout'},
+      creationTimestamp: '2026-11-30T01:00:00Z',
+      ownerReferences: owner ? [{apiVersion: 'apps/v1', ...owner, uid: 'u', controller: true}] : undefined,
+    },
+    spec: {
+      containers: containers.map((name) => ({
+        name,
+        image: `${name}:1`,
+        args: ['--mode', 'kubernetes', '--app-id', 'checkout'],
+        env: [
+          {name: 'NAMESPACE', value: 'apps'},
+          {name: 'DAPR_TRUST_ANCHORS', value: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'},
+        ],
+      })),
+      volumes: [{name: 'dapr-identity-token', projected: {sources: []}}],
+    },
+    status: {phase: 'Running', startTime: '2026-11-30T01:00:02Z', podIP: '10.0.0.1'},
+  })
+  // The same JSON through client-node's model, as the list gives it to sidecarOf.
+  const asModel = (json: PodJson | ReturnType<typeof injected>): V1Pod => {
+    const model = JSON.parse(JSON.stringify(json)) as V1Pod & {status?: {startTime?: unknown}}
+    if (typeof model.status?.startTime === 'string') model.status.startTime = new Date(model.status.startTime)
+    if (typeof model.metadata?.creationTimestamp === 'string') {
+      model.metadata.creationTimestamp = new Date(model.metadata.creationTimestamp)
     }
+    return model
+  }
+  it('keeps of a pod as the API sends it exactly what the sidecar scan reads, and little else', () => {
     for (const [owner, containers] of [
       [{kind: 'ReplicaSet', name: 'checkout-7d9f8b6c5'}, ['app', 'daprd']],
       [{kind: 'StatefulSet', name: 'db'}, ['daprd']],
@@ -114,6 +117,15 @@ describe('Dapr-enabled applications', () => {
       for (const dropped of ['annotations', 'image', 'args', 'NAMESPACE', 'volumes', 'podIP', '"app"']) {
         assert.doesNotMatch(JSON.stringify(slim), new RegExp(dropped), dropped)
       }
+    }
+  })
+
+  it('keeps of a pod only its metadata for the token scan, which reads nothing else', () => {
+    for (const owner of [{kind: 'ReplicaSet', name: 'checkout-7d9f8b6c5'}, undefined]) {
+      const full = injected(owner, ['app', 'daprd'])
+      const slim = metadataFields(full)
+      assert.deepEqual(tokenPodOf(asModel(slim)), tokenPodOf(asModel(full)), JSON.stringify(owner))
+      assert.doesNotMatch(JSON.stringify(slim), /image|containers|podIP/)
     }
   })
 
